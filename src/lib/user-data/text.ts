@@ -1,0 +1,29 @@
+// Unicode-aware character classes, because Meta accepts UTF-8 names and cities ("valéry", "정") and hashes bytes:
+// the same name typed with a composed or a decomposed accent must give the same hash, hence NFC.
+
+const NOT_A_LETTER = /[^\p{L}\p{M}]/gu
+const SPACE_PUNCTUATION_OR_SYMBOL = /[\p{White_Space}\p{P}\p{S}\p{Cc}]/gu
+const WHITESPACE = /\s/gu
+const COMBINING_MARK = /\p{M}/gu
+
+export function lowercaseNfc(text: string): string {
+  return text.toLowerCase().normalize('NFC')
+}
+
+/** Letters of any script, with their combining marks (needed by scripts such as Devanagari or Thai). */
+export function lettersOnly(text: string): string {
+  return lowercaseNfc(text).replace(NOT_A_LETTER, '')
+}
+
+export function withoutSpacePunctuationOrSymbols(text: string): string {
+  return lowercaseNfc(text).replace(SPACE_PUNCTUATION_OR_SYMBOL, '')
+}
+
+export function withoutWhitespace(text: string): string {
+  return text.replace(WHITESPACE, '')
+}
+
+/** A lookup key that ignores accents and layout, so "Québec", "quebec" and "QUEBEC " match the same table row. */
+export function foldedLetters(text: string): string {
+  return lettersOnly(text.normalize('NFD').replace(COMBINING_MARK, ''))
+}
