@@ -1,0 +1,46 @@
+import { IntegrationError } from '@segment/actions-core'
+import { PACKAGE_VERSION } from '../../version'
+
+export const DEFAULT_API_VERSION = 'v26.0'
+export const DEFAULT_PARTNER_AGENT = `meta-pixel-destination-${PACKAGE_VERSION}`
+const DEFAULT_GRAPH_URL = 'https://graph.facebook.com'
+
+const API_VERSION = /^v\d{2,}\.0$/
+const PIXEL_ID = /^\d{5,20}$/
+
+/** Tests, benchmarks and the runner point this at a sandbox on 127.0.0.1. */
+export function graphBaseUrl(): string {
+  return (process.env.META_GRAPH_URL || DEFAULT_GRAPH_URL).replace(/\/+$/, '')
+}
+
+export interface GraphTarget {
+  pixelId: string
+  apiVersion?: string
+}
+
+/** Checked before any request, so a typo says what is wrong instead of coming back as a puzzling Meta error. */
+export function checkGraphTarget(target: GraphTarget): { pixelId: string; apiVersion: string } {
+  const pixelId = target.pixelId.trim()
+  const apiVersion = (target.apiVersion || DEFAULT_API_VERSION).trim()
+  if (!PIXEL_ID.test(pixelId)) {
+    throw new IntegrationError('The Pixel ID must be the digits shown in Events Manager', 'INVALID_PIXEL_ID', 400)
+  }
+  if (!API_VERSION.test(apiVersion)) {
+    throw new IntegrationError(
+      `The Graph API version must look like ${DEFAULT_API_VERSION}`,
+      'INVALID_API_VERSION',
+      400
+    )
+  }
+  return { pixelId, apiVersion }
+}
+
+export function eventsUrl(target: GraphTarget): string {
+  const { pixelId, apiVersion } = checkGraphTarget(target)
+  return `${graphBaseUrl()}/${apiVersion}/${pixelId}/events`
+}
+
+export function pixelUrl(target: GraphTarget): string {
+  const { pixelId, apiVersion } = checkGraphTarget(target)
+  return `${graphBaseUrl()}/${apiVersion}/${pixelId}?fields=id,name`
+}

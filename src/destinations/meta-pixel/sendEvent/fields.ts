@@ -1,0 +1,433 @@
+import type { InputField } from '@segment/actions-core'
+import { ACTION_SOURCES, DELIVERY_CATEGORIES, LDU_STATES, MAX_EVENTS_PER_REQUEST } from '../../../lib/capi-event'
+import { contentsFrom, firstOf, path } from './directives'
+
+const actionSourceChoices = ACTION_SOURCES.map((value) => ({ value, label: value }))
+
+export const userDataFields = {
+  external_id: {
+    label: 'External ID',
+    description:
+      'Your own IDs for the person (user ID, CRM ID). Hashed before sending. Use the same value the browser Pixel sends so Meta can match them.',
+    type: 'string',
+    multiple: true,
+    default: firstOf('$.userId', '$.anonymousId')
+  },
+  email: {
+    label: 'Email',
+    description: 'Email address. Lowercased, checked and hashed before sending.',
+    type: 'string',
+    default: firstOf('$.context.traits.email', '$.properties.email')
+  },
+  phone: {
+    label: 'Phone',
+    description:
+      'Phone number with country code. Reduced to digits and hashed; set a default country calling code in the settings for national numbers.',
+    type: 'string',
+    default: firstOf('$.context.traits.phone', '$.properties.phone')
+  },
+  first_name: {
+    label: 'First name',
+    description: 'First name. Lowercased without punctuation, then hashed.',
+    type: 'string',
+    default: firstOf('$.context.traits.firstName', '$.context.traits.first_name', '$.properties.first_name')
+  },
+  last_name: {
+    label: 'Last name',
+    description: 'Last name. Lowercased without punctuation, then hashed.',
+    type: 'string',
+    default: firstOf('$.context.traits.lastName', '$.context.traits.last_name', '$.properties.last_name')
+  },
+  date_of_birth: {
+    label: 'Date of birth',
+    description: 'Date of birth in any common format (1997-02-16, 2/16/1997). Sent as a hashed YYYYMMDD.',
+    type: 'string',
+    default: path('$.context.traits.birthday')
+  },
+  gender: {
+    label: 'Gender',
+    description: 'Gender; values such as "female" or "m" are sent as a hashed f or m, anything else is left out.',
+    type: 'string',
+    default: path('$.context.traits.gender')
+  },
+  city: {
+    label: 'City',
+    description: 'City. Lowercased without spaces or punctuation, then hashed.',
+    type: 'string',
+    default: path('$.context.traits.address.city')
+  },
+  state: {
+    label: 'State or province',
+    description: 'State or province; US states and Canadian provinces are sent as their hashed two-letter code.',
+    type: 'string',
+    default: path('$.context.traits.address.state')
+  },
+  zip: {
+    label: 'ZIP or postal code',
+    description: 'ZIP or postal code; US ZIP+4 is cut to five digits. Hashed.',
+    type: 'string',
+    default: path('$.context.traits.address.postalCode')
+  },
+  country: {
+    label: 'Country',
+    description: 'Country name or code ("United States", "US", "USA"); sent as the hashed two-letter ISO code.',
+    type: 'string',
+    default: path('$.context.traits.address.country')
+  },
+  client_ip_address: {
+    label: 'IP address',
+    description: "The visitor's IP address. Sent as is, never hashed.",
+    type: 'string',
+    default: path('$.context.ip')
+  },
+  client_user_agent: {
+    label: 'User agent',
+    description: "The visitor's browser user agent. Required by Meta for website events. Sent as is.",
+    type: 'string',
+    default: path('$.context.userAgent')
+  },
+  fbc: {
+    label: 'Click ID (fbc)',
+    description:
+      'The _fbc cookie. When empty and the page URL carries an fbclid, it is built from that. Sent as is, case kept.',
+    type: 'string',
+    default: path('$.properties.fbc')
+  },
+  fbp: {
+    label: 'Browser ID (fbp)',
+    description: 'The _fbp cookie set by the Meta Pixel. Sent as is.',
+    type: 'string',
+    default: path('$.properties.fbp')
+  },
+  madid: {
+    label: 'Mobile advertiser ID',
+    description: 'The device advertising ID (IDFA or Android advertising ID), for app events. Sent as is.',
+    type: 'string',
+    default: path('$.context.device.advertisingId')
+  },
+  anon_id: {
+    label: 'App install ID',
+    description: 'The app install ID, for app events. Sent as is.',
+    type: 'string'
+  },
+  subscription_id: {
+    label: 'Subscription ID',
+    description: 'The subscription ID of the person for this transaction. Sent as is.',
+    type: 'string'
+  },
+  fb_login_id: {
+    label: 'Facebook Login ID',
+    description: 'The app-scoped ID Facebook Login returned for the person. Sent as is.',
+    type: 'string'
+  },
+  lead_id: {
+    label: 'Lead ID',
+    description: 'The ID of a lead from Meta Lead Ads. Sent as is.',
+    type: 'string'
+  },
+  page_id: {
+    label: 'Page ID',
+    description: 'The Facebook Page ID, for business messaging events. Sent as is.',
+    type: 'string'
+  },
+  page_scoped_user_id: {
+    label: 'Page-scoped user ID',
+    description: 'The page-scoped user ID, for business messaging events. Sent as is.',
+    type: 'string'
+  },
+  ctwa_clid: {
+    label: 'Click-to-WhatsApp click ID',
+    description: 'The click ID of a click-to-WhatsApp ad. Sent as is.',
+    type: 'string'
+  },
+  ig_account_id: {
+    label: 'Instagram account ID',
+    description: 'The Instagram account ID, for business messaging events. Sent as is.',
+    type: 'string'
+  },
+  ig_sid: {
+    label: 'Instagram scoped user ID',
+    description: 'The Instagram-scoped user ID, for business messaging events. Sent as is.',
+    type: 'string'
+  }
+} satisfies Record<string, InputField>
+
+export const contentFields = {
+  id: { label: 'Product ID', description: 'Product ID or SKU, as in your catalogue.', type: 'string' },
+  quantity: { label: 'Quantity', description: 'How many of this product; 1 when empty.', type: 'number' },
+  item_price: { label: 'Item price', description: 'Price of one item.', type: 'number' },
+  delivery_category: {
+    label: 'Delivery category',
+    description: 'How the item is delivered: in_store, curbside or home_delivery.',
+    type: 'string'
+  }
+} satisfies Record<string, InputField>
+
+export const appDataFields = {
+  advertiser_tracking_enabled: {
+    label: 'Advertiser tracking enabled',
+    description: 'Whether the person allowed ad tracking on the device (iOS ATT). Required for app events.',
+    type: 'boolean',
+    default: path('$.context.device.adTrackingEnabled')
+  },
+  application_tracking_enabled: {
+    label: 'Application tracking enabled',
+    description: 'Whether the app may track the person; the advertiser tracking value when empty.',
+    type: 'boolean'
+  },
+  os_name: { label: 'OS name', description: 'iOS or Android.', type: 'string', default: path('$.context.os.name') },
+  package_name: {
+    label: 'App package name',
+    description: 'Bundle or package ID, such as com.example.app.',
+    type: 'string',
+    default: path('$.context.app.namespace')
+  },
+  short_version: {
+    label: 'App version',
+    description: 'The app version, such as 2.3.1.',
+    type: 'string',
+    default: path('$.context.app.version')
+  },
+  long_version: {
+    label: 'App build',
+    description: 'The app build number.',
+    type: 'string',
+    default: path('$.context.app.build')
+  },
+  os_version: {
+    label: 'OS version',
+    description: 'Such as 17.5.',
+    type: 'string',
+    default: path('$.context.os.version')
+  },
+  device_model: {
+    label: 'Device model',
+    description: 'Such as iPhone15,2.',
+    type: 'string',
+    default: path('$.context.device.model')
+  },
+  locale: { label: 'Locale', description: 'Such as en_US.', type: 'string', default: path('$.context.locale') },
+  timezone_abbreviation: { label: 'Time zone abbreviation', description: 'Such as PST.', type: 'string' },
+  carrier: {
+    label: 'Carrier',
+    description: 'Mobile network carrier.',
+    type: 'string',
+    default: path('$.context.network.carrier')
+  },
+  screen_width: {
+    label: 'Screen width',
+    description: 'In pixels.',
+    type: 'number',
+    default: path('$.context.screen.width')
+  },
+  screen_height: {
+    label: 'Screen height',
+    description: 'In pixels.',
+    type: 'number',
+    default: path('$.context.screen.height')
+  },
+  screen_density: {
+    label: 'Screen density',
+    description: 'Such as 2.0.',
+    type: 'number',
+    default: path('$.context.screen.density')
+  },
+  cpu_cores: { label: 'CPU cores', description: 'Number of CPU cores.', type: 'number' },
+  storage_size: { label: 'Storage size (GB)', description: 'Total storage in GB.', type: 'number' },
+  free_storage: { label: 'Free storage (GB)', description: 'Free storage in GB.', type: 'number' },
+  device_timezone: {
+    label: 'Device time zone',
+    description: 'Such as America/Los_Angeles.',
+    type: 'string',
+    default: path('$.context.timezone')
+  }
+} satisfies Record<string, InputField>
+
+export const fields = {
+  event_name: {
+    label: 'Event name',
+    description:
+      'A Meta standard event (Purchase, AddToCart, Lead…) or your own custom event name of up to 50 characters. Standard events drive Meta ad optimisation; a custom event needs a custom conversion in Events Manager.',
+    type: 'string',
+    required: true,
+    dynamic: true,
+    maximum: 50,
+    default: path('$.event')
+  },
+  event_time: {
+    label: 'Event time',
+    description:
+      'When the event happened. Sent as Unix seconds. Events older than 7 days (62 for physical store) are refused; times more than a minute ahead are set to now.',
+    type: 'datetime',
+    required: true,
+    default: path('$.timestamp')
+  },
+  event_id: {
+    label: 'Event ID',
+    description:
+      'Deduplication key: use the same ID the browser Pixel sends as eventID so Meta counts the conversion once.',
+    type: 'string',
+    default: path('$.messageId')
+  },
+  action_source: {
+    label: 'Action source',
+    description: "Where the conversion happened. When empty, the destination's default action source is used.",
+    type: 'string',
+    choices: actionSourceChoices,
+    default: path('$.properties.action_source')
+  },
+  event_source_url: {
+    label: 'Page URL',
+    description: 'The browser URL where the event happened. Required by Meta for website events.',
+    type: 'string',
+    default: firstOf('$.context.page.url', '$.properties.url')
+  },
+  referrer_url: {
+    label: 'Referrer URL',
+    description: 'The page that led to the event page.',
+    type: 'string',
+    default: path('$.context.page.referrer')
+  },
+  opt_out: {
+    label: 'Attribution only',
+    description: 'When true, Meta uses the event for attribution only, not for ad delivery optimisation.',
+    type: 'boolean'
+  },
+  test_event_code: {
+    label: 'Test event code',
+    description:
+      "Sends the events to Events Manager's Test Events tab; overrides the destination setting. Remove it in production.",
+    type: 'string'
+  },
+  user_data: {
+    label: 'Customer information',
+    description:
+      'Who did it. Meta needs enough of these to match the event to a person; contact details are normalised and SHA-256 hashed before they leave.',
+    type: 'object',
+    properties: userDataFields,
+    default: Object.fromEntries(
+      Object.entries(userDataFields).flatMap(([key, field]) => ('default' in field ? [[key, field.default]] : []))
+    )
+  },
+  value: {
+    label: 'Value',
+    description:
+      'The monetary value of the event. Required for Purchase. When empty, the sum of item price × quantity of the products.',
+    type: 'number'
+  },
+  currency: {
+    label: 'Currency',
+    description: 'ISO-4217 code such as USD or eur. Required for Purchase; the default currency setting fills it.',
+    type: 'string',
+    default: path('$.properties.currency')
+  },
+  contents: {
+    label: 'Products',
+    description: 'The products of the event, each with an ID and quantity.',
+    type: 'object',
+    multiple: true,
+    properties: contentFields,
+    default: contentsFrom('$.properties.products')
+  },
+  content_ids: {
+    label: 'Product IDs',
+    description: 'Product IDs or SKUs for catalogue ads. When empty, the IDs of the products.',
+    type: 'string',
+    multiple: true
+  },
+  content_type: {
+    label: 'Content type',
+    description: 'product when the IDs are products, product_group when they are product groups.',
+    type: 'string'
+  },
+  content_name: { label: 'Content name', description: 'Name of the page or product.', type: 'string' },
+  content_category: { label: 'Content category', description: 'Category of the page or product.', type: 'string' },
+  num_items: {
+    label: 'Number of items',
+    description: 'For checkouts and purchases: when empty, the sum of the product quantities.',
+    type: 'integer'
+  },
+  order_id: {
+    label: 'Order ID',
+    description: 'Your order or transaction ID.',
+    type: 'string',
+    default: path('$.properties.order_id')
+  },
+  predicted_ltv: {
+    label: 'Predicted lifetime value',
+    description: 'The predicted lifetime value of the subscriber or customer.',
+    type: 'number'
+  },
+  search_string: {
+    label: 'Search query',
+    description: 'What the person searched for.',
+    type: 'string',
+    default: path('$.properties.query')
+  },
+  status: { label: 'Registration status', description: 'Status of a registration or subscription.', type: 'string' },
+  delivery_category: {
+    label: 'Delivery category',
+    description: 'How the order is delivered.',
+    type: 'string',
+    choices: DELIVERY_CATEGORIES.map((value) => ({ value, label: value }))
+  },
+  net_revenue: {
+    label: 'Net revenue',
+    description: 'The margin or profit of the event, for value optimisation.',
+    type: 'number'
+  },
+  custom_data: {
+    label: 'Custom properties',
+    description:
+      'Extra properties sent to Meta as custom data, for custom conversions. The typed fields above win on a name clash; keys that look like personal information are never sent.',
+    type: 'object',
+    additionalProperties: true,
+    defaultObjectUI: 'keyvalue'
+  },
+  app_data: {
+    label: 'App data',
+    description: 'Device and app facts Meta requires for app events; sent only when the action source is app.',
+    type: 'object',
+    properties: appDataFields,
+    default: Object.fromEntries(
+      Object.entries(appDataFields).flatMap(([key, field]) => ('default' in field ? [[key, field.default]] : []))
+    )
+  },
+  data_processing_options: {
+    label: 'Limited Data Use',
+    description:
+      "Flags the event for Meta's Limited Data Use (US state privacy laws). When empty, the setting applies.",
+    type: 'boolean'
+  },
+  data_processing_options_country: {
+    label: 'Limited Data Use country',
+    description: '1 for the United States, 0 to let Meta geolocate.',
+    type: 'integer',
+    choices: [
+      { value: 0, label: 'Geolocate (0)' },
+      { value: 1, label: 'United States (1)' }
+    ]
+  },
+  data_processing_options_state: {
+    label: 'Limited Data Use state',
+    description: 'The US state code, or 0 to let Meta geolocate.',
+    type: 'integer',
+    choices: LDU_STATES.map((state) => ({ ...state }))
+  },
+  enable_batching: {
+    label: 'Send in batches',
+    description: 'Send up to 1,000 events per request to Meta.',
+    type: 'boolean',
+    default: true,
+    unsafe_hidden: true
+  },
+  batch_size: {
+    label: 'Batch size',
+    description: "Events per request; at most Meta's 1,000.",
+    type: 'number',
+    default: MAX_EVENTS_PER_REQUEST,
+    minimum: 1,
+    maximum: MAX_EVENTS_PER_REQUEST,
+    unsafe_hidden: true
+  }
+} satisfies Record<string, InputField>
