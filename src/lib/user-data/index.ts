@@ -173,7 +173,7 @@ export function buildUserData(
 function hashAll(field: HashedField, raw: unknown, options: UserDataOptions, dropped: DroppedValue[]): string[] {
   const hashes: string[] = []
   for (const value of valuesOf(raw)) {
-    const result = hashNormalised(value, (text) => field.normalise(text, options))
+    const result = hashNormalised(value, (raw) => field.normalise(raw, options))
     if (isKept(result)) hashes.push(result.value)
     else dropped.push({ key: field.key, reason: result.dropped })
   }
