@@ -1,0 +1,75 @@
+import type { IncomingMessage } from 'node:http'
+import { isPlainObject } from './customer-keys'
+
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+
+export interface RawBody {
+  bytes: Buffer
+  tooLarge: boolean
+}
+
+/**
+ * Reads the whole body, keeping at most `limitBytes`. The rest is drained rather than cut off so the client
+ * gets a clean 413 instead of a reset connection while it is still uploading.
+ */
+export function readBody(req: IncomingMessage, limitBytes: number): Promise<RawBody> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limitBytes) chunks.push(chunk)
+    })
+    req.on('end', () => resolve({ bytes: Buffer.concat(chunks), tooLarge: size > limitBytes }))
+    req.on('error', reject)
+  })
+}
+
+/** Parameters of a Graph POST, or undefined when the body (or its `data` field) is not valid JSON. */
+export async function parseParams(
+  bytes: Buffer,
+  contentType: string | undefined
+): Promise<Record<string, unknown> | undefined> {
+  const params = isForm(contentType) ? await parseForm(bytes, contentType as string) : parseJsonObject(bytes)
+  if (params === undefined) return undefined
+  // Graph decodes array parameters sent as JSON strings, which is how form posts (and some SDKs) send `data`.
+  if (typeof params.data === 'string') {
+    const data = tryParseJson(params.data)
+    if (data === undefined) return undefined
+    params.data = data
+  }
+  return params
+}
+
+function isForm(contentType: string | undefined): boolean {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase()
+  return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data'
+}
+
+/** Meta's curl examples post form fields (`-F data=[…]`); undici's Response parses urlencoded and multipart alike. */
+async function parseForm(bytes: Buffer, contentType: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    const form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': contentType } }).formData()
+    const params: Record<string, unknown> = {}
+    form.forEach((value, key) => {
+      if (typeof value === 'string') params[key] = value
+    })
+    return params
+  } catch {
+    return undefined
+  }
+}
+
+function parseJsonObject(bytes: Buffer): Record<string, unknown> | undefined {
+  if (bytes.length === 0) return {}
+  const parsed = tryParseJson(bytes.toString('utf8'))
+  return isPlainObject(parsed) ? parsed : undefined
+}
+
+function tryParseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,45 @@
+/** Which `user_data` keys are customer information, and which of them Meta only accepts hashed (meta-capi.md §4). */
+
+/** Keys that must arrive as 64-char lowercase hex SHA-256 (one string or an array of them). */
+export const HASHED_KEYS = ['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id'] as const
+
+/** Every customer-information key the sandbox recognises; unknown keys are ignored, as they carry no match signal. */
+export const CUSTOMER_INFO_KEYS: readonly string[] = [
+  ...HASHED_KEYS,
+  'f5first',
+  'f5last',
+  'fi',
+  'dobd',
+  'dobm',
+  'doby',
+  'client_ip_address',
+  'client_user_agent',
+  'fbc',
+  'fbp',
+  'subscription_id',
+  'fb_login_id',
+  'lead_id',
+  'anon_id',
+  'madid',
+  'page_id',
+  'page_scoped_user_id',
+  'ctwa_clid',
+  'ig_account_id',
+  'ig_sid'
+]
+
+/** A value counts as sent unless it is absent, null, an empty string or an empty array. */
+export function isPresent(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false
+  return !(Array.isArray(value) && value.length === 0)
+}
+
+/** Customer-information keys present in a `user_data` object, in the canonical order above. Never returns values. */
+export function presentCustomerKeys(userData: unknown): string[] {
+  if (!isPlainObject(userData)) return []
+  return CUSTOMER_INFO_KEYS.filter((key) => isPresent(userData[key]))
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

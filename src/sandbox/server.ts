@@ -1,0 +1,289 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { DEFAULT_MAX_BODY_BYTES, parseParams, readBody } from './body'
+import { isPlainObject } from './customer-keys'
+import {
+  bodyTooLargeError,
+  invalidJsonError,
+  invalidTokenError,
+  newFbtraceId,
+  rateLimitError,
+  serverError,
+  unknownFieldError,
+  unknownObjectError,
+  unknownPathError,
+  unknownVersionError,
+  type GraphError
+} from './errors'
+import {
+  BAD_GATEWAY_HTML,
+  DEFAULT_RATE_LIMIT_CODE,
+  DEFAULT_SERVER_ERROR_STATUS,
+  DEFAULT_SLOW_DELAY_MS,
+  faultProblem,
+  rateLimitHeaders
+} from './faults'
+import { renderPage } from './page'
+import { SandboxState } from './state'
+import type { Fault, Sandbox, SandboxOptions } from './types'
+import { findRequestError } from './validate-request'
+
+/** Only loopback: the sandbox accepts any token by default and must never be reachable from the network. */
+const HOST = '127.0.0.1'
+const VERSION = /^v\d+\.0$/
+const DIGITS = /^\d+$/
+const CONTROL_BODY_LIMIT = 1024 * 1024
+const PIXEL_FIELDS = ['id', 'name'] as const
+
+interface Context {
+  state: SandboxState
+  accessTokens?: readonly string[]
+  pixelIds?: readonly string[]
+  now: () => number
+  maxBodyBytes: number
+  /** Aborted by close(), so slow faults do not keep the process alive. */
+  closing: AbortController
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers })
+  res.end(payload)
+}
+
+function sendGraphError(res: ServerResponse, error: GraphError, headers: Record<string, string> = {}): void {
+  sendJson(res, error.status, error.body, { 'x-fb-trace-id': error.body.error.fbtrace_id, ...headers })
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}
+
+/** Bearer (or Graph's older `OAuth`) header first, then `access_token` in the body, then in the query string. */
+function findToken(req: IncomingMessage, params: Record<string, unknown>, url: URL): string | undefined {
+  const header = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')
+  if (header) return header[1]
+  if (typeof params.access_token === 'string') return params.access_token
+  return url.searchParams.get('access_token') ?? undefined
+}
+
+function isAcceptedToken(ctx: Context, token: string | undefined): boolean {
+  if (!token) return false
+  return ctx.accessTokens === undefined || ctx.accessTokens.includes(token)
+}
+
+function isKnownPixel(ctx: Context, pixelId: string): boolean {
+  return ctx.pixelIds === undefined ? DIGITS.test(pixelId) : ctx.pixelIds.includes(pixelId)
+}
+
+/** Answers the request for a fault. Returns true when normal processing should continue (only `slow`). */
+async function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, ctx: Context, pixelId: string) {
+  const trace = newFbtraceId()
+  switch (fault.kind) {
+    case 'rate_limit': {
+      const code = fault.code ?? DEFAULT_RATE_LIMIT_CODE
+      sendGraphError(res, rateLimitError(code, trace), rateLimitHeaders(code, pixelId))
+      return false
+    }
+    case 'server_error':
+      sendGraphError(res, serverError(fault.status ?? DEFAULT_SERVER_ERROR_STATUS, trace))
+      return false
+    case 'slow':
+      await sleep(fault.delayMs ?? DEFAULT_SLOW_DELAY_MS, undefined, { signal: ctx.closing.signal })
+      return true
+    case 'drop':
+      // No response at all: the client sees the connection close under it, like a network failure.
+      req.socket.destroy()
+      return false
+    case 'html':
+      res.writeHead(502, { 'content-type': 'text/html; charset=UTF-8' })
+      res.end(BAD_GATEWAY_HTML)
+      return false
+  }
+}
+
+async function handleEvents(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  version: string,
+  pixelId: string,
+  ctx: Context
+): Promise<void> {
+  const { state } = ctx
+  state.requests += 1
+  const fault = state.faults.take()
+  // The body is read before any fault so that a fault answer never races the client's upload.
+  const raw = await readBody(req, ctx.maxBodyBytes)
+  if (fault && !(await applyFault(fault, req, res, ctx, pixelId))) return
+
+  const trace = newFbtraceId()
+  let eventCount = 0
+  const reject = (error: GraphError): void => {
+    state.rejected.push({
+      pixelId,
+      receivedAt: ctx.now(),
+      status: error.status,
+      error: { ...error.body.error },
+      eventCount
+    })
+    sendGraphError(res, error)
+  }
+
+  if (!VERSION.test(version)) return reject(unknownVersionError(version, trace))
+  if (raw.tooLarge) return reject(bodyTooLargeError(ctx.maxBodyBytes, trace))
+  const params = await parseParams(raw.bytes, req.headers['content-type'])
+  if (!params) return reject(invalidJsonError(trace))
+  eventCount = Array.isArray(params.data) ? params.data.length : 0
+  if (!isAcceptedToken(ctx, findToken(req, params, url))) return reject(invalidTokenError(trace))
+  if (!isKnownPixel(ctx, pixelId)) return reject(unknownObjectError(pixelId, 'post', trace))
+  const error = findRequestError(params, ctx.now(), trace)
+  if (error) return reject(error)
+
+  const events = params.data as Record<string, unknown>[]
+  const receivedAt = ctx.now()
+  const testEventCode = params.test_event_code as string | undefined
+  const partnerAgent = params.partner_agent as string | undefined
+  for (const event of events) state.received.push({ pixelId, testEventCode, partnerAgent, receivedAt, event })
+  sendJson(res, 200, { events_received: events.length, messages: [], fbtrace_id: trace }, { 'x-fb-trace-id': trace })
+}
+
+/** GET /{version}/{pixel}?fields=id,name: what a destination's "test authentication" calls. */
+function handlePixel(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  version: string,
+  pixelId: string,
+  ctx: Context
+) {
+  const trace = newFbtraceId()
+  if (!VERSION.test(version)) return sendGraphError(res, unknownVersionError(version, trace))
+  if (!isAcceptedToken(ctx, findToken(req, {}, url))) return sendGraphError(res, invalidTokenError(trace))
+  if (!isKnownPixel(ctx, pixelId)) return sendGraphError(res, unknownObjectError(pixelId, 'get', trace))
+  const requested = (url.searchParams.get('fields') ?? PIXEL_FIELDS.join(','))
+    .split(',')
+    .map((field) => field.trim())
+    .filter(Boolean)
+  const unknown = requested.find((field) => !(PIXEL_FIELDS as readonly string[]).includes(field))
+  if (unknown !== undefined) return sendGraphError(res, unknownFieldError(unknown, trace))
+  const node: Record<string, string> = { id: pixelId }
+  if (requested.includes('name')) node.name = `Sandbox Pixel ${pixelId}`
+  sendJson(res, 200, node, { 'x-fb-trace-id': trace })
+}
+
+async function handleControl(req: IncomingMessage, res: ServerResponse, path: string, ctx: Context): Promise<void> {
+  const { state } = ctx
+  if (req.method === 'GET' && path === '/__sandbox/events') return sendJson(res, 200, state.snapshot())
+  if (req.method === 'POST' && path === '/__sandbox/reset') {
+    await readBody(req, CONTROL_BODY_LIMIT)
+    state.reset()
+    return sendJson(res, 200, { reset: true })
+  }
+  if (req.method === 'POST' && path === '/__sandbox/faults') {
+    const raw = await readBody(req, CONTROL_BODY_LIMIT)
+    const faults = parseFaultList(raw.tooLarge ? undefined : raw.bytes.toString('utf8'))
+    if (typeof faults === 'string') return sendJson(res, 400, { error: { message: faults } })
+    state.faults.push(...faults)
+    return sendJson(res, 200, { queued: faults.length, pending: state.faults.pending() })
+  }
+  sendJson(res, 404, { error: { message: `Unknown sandbox endpoint: ${req.method} ${path}` } })
+}
+
+/** A JSON array of faults (a single fault object is accepted too), or the reason it is not one. */
+function parseFaultList(text: string | undefined): Fault[] | string {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text ?? '')
+  } catch {
+    return 'Body must be a JSON array of faults'
+  }
+  const list = Array.isArray(parsed) ? parsed : isPlainObject(parsed) ? [parsed] : undefined
+  if (!list) return 'Body must be a JSON array of faults'
+  for (const [index, fault] of list.entries()) {
+    const problem = faultProblem(fault)
+    if (problem) return `Fault ${index}: ${problem}`
+  }
+  return list as Fault[]
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
+  const url = new URL(req.url ?? '/', `http://${HOST}`)
+  const path = url.pathname
+  if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=UTF-8',
+      'cache-control': 'no-store',
+      // The page only ever needs its own inline stylesheet.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'"
+    })
+    return void res.end(renderPage(ctx.state))
+  }
+  if (path.startsWith('/__sandbox/')) return handleControl(req, res, path, ctx)
+  const segments = path.split('/').slice(1).map(decodeSegment)
+  if (req.method === 'POST' && segments.length === 3 && segments[2] === 'events') {
+    return handleEvents(req, res, url, segments[0], segments[1], ctx)
+  }
+  if (req.method === 'GET' && segments.length === 2 && segments[1] !== '') {
+    return handlePixel(req, res, url, segments[0], segments[1], ctx)
+  }
+  await readBody(req, CONTROL_BODY_LIMIT)
+  sendGraphError(res, unknownPathError(path, newFbtraceId()))
+}
+
+/** Last resort for unexpected failures (including an aborted upload): never leave a request hanging. */
+function failRequest(res: ServerResponse): void {
+  if (res.headersSent || res.destroyed) return void res.destroy()
+  sendJson(res, 500, { error: { message: 'Sandbox internal error', type: 'SandboxException', code: 1 } })
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, HOST, () => {
+      server.off('error', reject)
+      resolve((server.address() as AddressInfo).port)
+    })
+  })
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const state = new SandboxState()
+  const ctx: Context = {
+    state,
+    accessTokens: options.accessTokens,
+    pixelIds: options.pixelIds,
+    now: options.now ?? Date.now,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    closing: new AbortController()
+  }
+  const server = createServer((req, res) => {
+    route(req, res, ctx).catch(() => failRequest(res))
+  })
+  const port = await listen(server, options.port ?? 0)
+  let closed: Promise<void> | undefined
+  // Idempotent, so a test's explicit close() and its afterEach cleanup can both call it.
+  const close = (): Promise<void> => {
+    closed ??= new Promise<void>((resolve, reject) => {
+      ctx.closing.abort()
+      server.close((error) => (error ? reject(error) : resolve()))
+      server.closeAllConnections()
+    })
+    return closed
+  }
+
+  return {
+    url: `http://${HOST}:${port}`,
+    received: () => state.snapshot().received,
+    rejected: () => state.snapshot().rejected,
+    requests: () => state.requests,
+    injectFaults: (...faults) => state.faults.push(...faults),
+    reset: () => state.reset(),
+    close
+  }
+}

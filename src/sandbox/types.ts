@@ -1,0 +1,56 @@
+/** Public types of the embedded Meta Graph API lookalike. Other modules code against these exact shapes. */
+
+export interface SandboxOptions {
+  /** 0 = ephemeral (default 0). */
+  port?: number
+  /** Accepted tokens; undefined = accept any non-empty token. */
+  accessTokens?: string[]
+  /** Known pixels; undefined = any digits-only id. */
+  pixelIds?: string[]
+  /** Millisecond clock, for the event_time window and receivedAt (default Date.now). */
+  now?: () => number
+  /** Largest accepted request body in bytes (default 10 MB); larger bodies get HTTP 413. */
+  maxBodyBytes?: number
+}
+
+export interface Fault {
+  kind: 'rate_limit' | 'server_error' | 'slow' | 'drop' | 'html'
+  /** rate_limit: 4 | 17 | 32 | 613 | 80004 …, default 613. */
+  code?: number
+  /** server_error: default 500. */
+  status?: number
+  /** slow: default 1000. */
+  delayMs?: number
+  /** How many requests it applies to, default 1. */
+  count?: number
+}
+
+export interface ReceivedEvent {
+  pixelId: string
+  testEventCode?: string
+  partnerAgent?: string
+  receivedAt: number
+  event: Record<string, unknown>
+}
+
+export interface RejectedRequest {
+  pixelId: string
+  receivedAt: number
+  status: number
+  error: Record<string, unknown>
+  eventCount: number
+}
+
+export interface Sandbox {
+  /** Graph base URL, e.g. http://127.0.0.1:43567; requests go to `${url}/v26.0/${pixel}/events`. */
+  url: string
+  /** Accepted events, in arrival order. */
+  received(): ReceivedEvent[]
+  rejected(): RejectedRequest[]
+  /** Count of /events POSTs seen (accepted, rejected or faulted). */
+  requests(): number
+  /** Queued, consumed in order by the next /events requests. */
+  injectFaults(...faults: Fault[]): void
+  reset(): void
+  close(): Promise<void>
+}

@@ -1,0 +1,353 @@
+import { eventRuleError } from '../../src/sandbox/errors'
+import { SUBCODES, isInsufficientCustomerInfo, paramPath, validateEvent } from '../../src/sandbox/validate-event'
+import { findRequestError } from '../../src/sandbox/validate-request'
+import { CT_HASH, EM_HASH, NOW_MS, NOW_S, USER_AGENT, validLead, validPurchase, withUserData } from './fixtures'
+
+const DAY = 86400
+
+/** meta-capi.md §12: the reference request's event, which Meta accepts. */
+const REFERENCE_EVENT = {
+  event_name: 'Purchase',
+  event_time: 1795183392,
+  event_id: 'ajs-next-5f1c2a9e-6d1b-4f7e-9c3a-2b8d7e6f1a00',
+  action_source: 'website',
+  event_source_url: 'https://shop.example.com/checkout/thank-you?fbclid=IwAR2F4',
+  user_data: {
+    em: ['62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f'],
+    ph: ['e323ec626319ca94ee8bff2e4c87cf613be6ea19919ed1364124e16807ab3176'],
+    fn: ['6915771be1c5aa0c886870b6951b03d7eafc121fea0e80a5ea83beb7c449f4ec'],
+    ln: ['16765783f9c8c8a3accf27f1abb877688cb5904c21a4a7afb5f125bcfcb246ba'],
+    ct: ['0007a3d64c01e23d5075203c5977c14e4f7e01a3fc570686fcc50b5e1dd42685'],
+    st: ['6959097001d10501ac7d54c0bdb8db61420f658f2922cc26e46d536119a31126'],
+    zp: ['1794327a4d443904421f5ca1f3d72d0a62ba2f0770d80755ec2220fc0efb052e'],
+    country: ['79adb2a2fce5c6ba215fe5f27f532d4e7edbac4b6a5e09e1ef3a08084a904621'],
+    external_id: ['fcdec6df4d44dbc637c7c5b58efface52a7f8a88535423430255be0bb89bedd8'],
+    client_ip_address: '203.0.113.7',
+    client_user_agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15',
+    fbc: 'fb.1.1795183392345.IwAR2F4',
+    fbp: 'fb.1.1596403881668.1116446470'
+  },
+  custom_data: {
+    currency: 'USD',
+    value: 25,
+    contents: [
+      { id: '507f1f77bcf86cd799439011', quantity: 1, item_price: 19 },
+      { id: '505bd76785ebb509fc183733', quantity: 2, item_price: 3 }
+    ]
+  }
+}
+
+function check(event: unknown, index = 0) {
+  return validateEvent(event, index, NOW_MS)
+}
+
+describe('validateEvent accepts', () => {
+  it.each([
+    ['the meta-capi.md §12 reference event', REFERENCE_EVENT],
+    ['a valid website Purchase', validPurchase()],
+    ['a valid system_generated Lead', validLead()],
+    [
+      'value sent as a numeric string, as in Meta examples',
+      validPurchase({ custom_data: { currency: 'usd', value: '142.52' } })
+    ],
+    ['an event exactly 7 days old', validLead({ event_time: NOW_S - 7 * DAY })],
+    [
+      'a physical_store event 62 days old',
+      validLead({ action_source: 'physical_store', event_time: NOW_S - 62 * DAY })
+    ],
+    ['an event exactly 10 minutes in the future', validLead({ event_time: NOW_S + 600 })],
+    [
+      'empty and null hashed keys (they count as absent)',
+      validLead({ user_data: { em: EM_HASH, fn: '', ln: null, ct: [] } })
+    ],
+    [
+      'an app event with app_data',
+      validLead({
+        action_source: 'app',
+        user_data: { madid: 'idfa-1', anon_id: 'install-1' },
+        app_data: { advertiser_tracking_enabled: 1, extinfo: ['i2', ...Array(15).fill('')] }
+      })
+    ]
+  ])('%s', (_name, event) => {
+    expect(check(event)).toBeUndefined()
+  })
+})
+
+describe('validateEvent rejects, one rule at a time', () => {
+  const cases: [string, Record<string, unknown>, number, string, string][] = [
+    [
+      'missing event_name',
+      validLead({ event_name: undefined }),
+      SUBCODES.MISSING_EVENT_NAME,
+      'Missing Event Name',
+      "The parameter $['data'][4]['event_name'] is required and must be a non-empty string."
+    ],
+    [
+      'event_time as an ISO string',
+      validLead({ event_time: '2026-11-22T11:00:00Z' }),
+      SUBCODES.INVALID_EVENT_TIME,
+      'Invalid Event Time',
+      "The parameter $['data'][4]['event_time'] is required and must be an integer Unix timestamp in seconds."
+    ],
+    [
+      'event_time in milliseconds (far future)',
+      validLead({ event_time: NOW_MS }),
+      SUBCODES.EVENT_TIME_IN_FUTURE,
+      'Event Timestamp Too Far In The Future',
+      "The parameter $['data'][4]['event_time'] is more than 10 minutes in the future."
+    ],
+    [
+      'event_time 7 days and 1 second old',
+      validLead({ event_time: NOW_S - 7 * DAY - 1 }),
+      SUBCODES.EVENT_TIME_TOO_OLD,
+      'Event Timestamp Too Old',
+      "The timestamp for this event is too far in the past. The parameter $['data'][4]['event_time'] must be within the last 7 days."
+    ],
+    [
+      'a physical_store event 62 days and 1 second old',
+      validLead({ action_source: 'physical_store', event_time: NOW_S - 62 * DAY - 1 }),
+      SUBCODES.EVENT_TIME_TOO_OLD,
+      'Event Timestamp Too Old',
+      "The timestamp for this event is too far in the past. The parameter $['data'][4]['event_time'] must be within the last 62 days."
+    ],
+    [
+      'missing action_source',
+      validLead({ action_source: undefined }),
+      SUBCODES.INVALID_ACTION_SOURCE,
+      'Missing Action Source',
+      "The parameter $['data'][4]['action_source'] is required and must be one of: email, website, app, phone_call, chat, physical_store, system_generated, business_messaging, other."
+    ],
+    [
+      'unknown action_source',
+      validLead({ action_source: 'Website' }),
+      SUBCODES.INVALID_ACTION_SOURCE,
+      'Invalid Action Source',
+      "The parameter $['data'][4]['action_source'] is required and must be one of: email, website, app, phone_call, chat, physical_store, system_generated, business_messaging, other."
+    ],
+    [
+      'user_data as an array',
+      validLead({ user_data: [] }),
+      SUBCODES.MISSING_USER_DATA,
+      'Missing User Data',
+      "The parameter $['data'][4]['user_data'] is required and must be an object."
+    ],
+    [
+      'a plain-text city',
+      validLead({ user_data: { em: EM_HASH, ct: 'menlo park' } }),
+      SUBCODES.NOT_HASHED,
+      'Customer Information Parameter Not Hashed',
+      "The parameter $['data'][4]['user_data']['ct'] isn't hashed. It must be a lowercase hex SHA-256 of the normalized value."
+    ],
+    [
+      'website without event_source_url',
+      validPurchase({ event_source_url: undefined }),
+      SUBCODES.MISSING_EVENT_SOURCE_URL,
+      'Missing Event Source URL',
+      "The parameter $['data'][4]['event_source_url'] is required for website events."
+    ],
+    [
+      'website without client_user_agent',
+      withUserData(validPurchase(), { em: EM_HASH }),
+      SUBCODES.MISSING_CLIENT_USER_AGENT,
+      'Missing Client User Agent',
+      "The parameter $['data'][4]['user_data']['client_user_agent'] is required for website events."
+    ],
+    [
+      'Purchase without custom_data',
+      validPurchase({ custom_data: undefined }),
+      SUBCODES.PURCHASE_CURRENCY,
+      'Missing Currency for Purchase Event',
+      "The parameter $['data'][4]['custom_data']['currency'] is required for Purchase events."
+    ],
+    [
+      'Purchase with a made-up currency',
+      validPurchase({ custom_data: { currency: 'XYZ', value: 1 } }),
+      SUBCODES.PURCHASE_CURRENCY,
+      'Invalid Currency Code',
+      "The parameter $['data'][4]['custom_data']['currency'] must be an ISO-4217 three-letter currency code."
+    ],
+    [
+      'Purchase without value',
+      validPurchase({ custom_data: { currency: 'EUR' } }),
+      SUBCODES.PURCHASE_VALUE,
+      'Missing Value for Purchase Event',
+      "The parameter $['data'][4]['custom_data']['value'] is required for Purchase events and must be a number."
+    ],
+    [
+      'Purchase with a non-numeric value',
+      validPurchase({ custom_data: { currency: 'EUR', value: '12,50' } }),
+      SUBCODES.PURCHASE_VALUE,
+      'Missing Value for Purchase Event',
+      "The parameter $['data'][4]['custom_data']['value'] is required for Purchase events and must be a number."
+    ],
+    [
+      'a contents item without id',
+      validLead({ custom_data: { contents: [{ id: 'a', quantity: 1 }, { quantity: 2 }] } }),
+      SUBCODES.MISSING_CONTENT_ID,
+      'Missing Content ID',
+      "The parameter $['data'][4]['custom_data']['contents'][1]['id'] is required."
+    ],
+    [
+      'an app event without app_data',
+      validLead({ action_source: 'app' }),
+      SUBCODES.INVALID_APP_DATA,
+      'Missing App Data',
+      "The parameter $['data'][4]['app_data'] is required for app events."
+    ],
+    [
+      'an app event without advertiser_tracking_enabled',
+      validLead({ action_source: 'app', app_data: { extinfo: Array(16).fill('') } }),
+      SUBCODES.INVALID_APP_DATA,
+      'Missing Advertiser Tracking Enabled',
+      "The parameter $['data'][4]['app_data']['advertiser_tracking_enabled'] is required for app events (0 or 1)."
+    ],
+    [
+      'an app event with a 15-element extinfo',
+      validLead({ action_source: 'app', app_data: { advertiser_tracking_enabled: 0, extinfo: Array(15).fill('') } }),
+      SUBCODES.INVALID_APP_DATA,
+      'Invalid Extended Device Information',
+      "The parameter $['data'][4]['app_data']['extinfo'] is required for app events and must have exactly 16 elements."
+    ],
+    [
+      'only city and user agent',
+      validLead({ user_data: { ct: CT_HASH, client_user_agent: USER_AGENT } }),
+      SUBCODES.INSUFFICIENT_CUSTOMER_INFO,
+      'Insufficient Customer Information',
+      "The parameter $['data'][4]['user_data'] has insufficient customer information: the event has no customer " +
+        'information parameters, or a combination so broad that it cannot be matched. Add em, ph, external_id, fbp, ' +
+        'fbc or client_ip_address.'
+    ]
+  ]
+
+  it.each(cases)('%s', (_name, event, subcode, title, message) => {
+    expect(check(event, 4)).toEqual({ subcode, title, message })
+  })
+
+  it('rejects a non-object event', () => {
+    expect(check('PageView', 2)).toEqual({
+      subcode: SUBCODES.INVALID_EVENT,
+      title: 'Invalid Event',
+      message: "The parameter $['data'][2] must be an object."
+    })
+  })
+
+  it.each([
+    ['uppercase hex', EM_HASH.toUpperCase()],
+    ['an array with one plain value', [EM_HASH, 'john@example.com']],
+    ['a number', 12345],
+    ['a 63-char hex', EM_HASH.slice(1)]
+  ])('treats %s as not hashed', (_name, value) => {
+    expect(check(validLead({ user_data: { em: value } }))?.subcode).toBe(SUBCODES.NOT_HASHED)
+  })
+
+  it('reports only the first broken rule, in the documented order', () => {
+    const event = validPurchase({ event_name: 42, action_source: 'nowhere', custom_data: undefined })
+    expect(check(event)?.subcode).toBe(SUBCODES.MISSING_EVENT_NAME)
+  })
+
+  it('never puts the unhashed value into the message', () => {
+    const found = check(validLead({ user_data: { em: 'john@example.com' } }))
+    expect(JSON.stringify(found)).not.toContain('john@example.com')
+  })
+})
+
+describe('baseline matching rule', () => {
+  it.each([
+    [[]],
+    [['ct', 'country', 'st', 'zp', 'ge', 'client_user_agent']],
+    [['country', 'zp']],
+    [['db', 'client_user_agent']],
+    [['fn', 'ge']],
+    [['ln', 'ge']],
+    [['ln']]
+  ])('%j is insufficient', (keys) => {
+    expect(isInsufficientCustomerInfo(keys)).toBe(true)
+  })
+
+  it.each([[['fn', 'ln', 'ge']], [['em']], [['fbp']], [['client_ip_address', 'client_user_agent']], [['db', 'ge']]])(
+    '%j is enough',
+    (keys) => {
+      expect(isInsufficientCustomerInfo(keys)).toBe(false)
+    }
+  )
+
+  it('rejects an event with an empty user_data', () => {
+    expect(check(validLead({ user_data: {} }))?.subcode).toBe(SUBCODES.INSUFFICIENT_CUSTOMER_INFO)
+  })
+})
+
+describe('error bodies', () => {
+  it('builds the exact Meta-shaped body for an unhashed key at index 17', () => {
+    const violation = check(validLead({ user_data: { em: EM_HASH, ct: 'paris' } }), 17)
+    expect(violation).toBeDefined()
+    expect(eventRuleError(violation!, 'TRACE123')).toEqual({
+      status: 400,
+      body: {
+        error: {
+          message: 'Invalid parameter',
+          type: 'OAuthException',
+          code: 100,
+          error_subcode: 2804016,
+          is_transient: false,
+          error_user_title: 'Customer Information Parameter Not Hashed',
+          error_user_msg:
+            "The parameter $['data'][17]['user_data']['ct'] isn't hashed. It must be a lowercase hex SHA-256 of the normalized value.",
+          fbtrace_id: 'TRACE123'
+        }
+      }
+    })
+  })
+
+  it('keeps Meta key order in the serialized body', () => {
+    const body = eventRuleError(check(validLead({ user_data: {} }))!, 'T').body
+    expect(Object.keys(body.error)).toEqual([
+      'message',
+      'type',
+      'code',
+      'error_subcode',
+      'is_transient',
+      'error_user_title',
+      'error_user_msg',
+      'fbtrace_id'
+    ])
+  })
+
+  it('names nested parameters like Meta', () => {
+    expect(paramPath(3, 'user_data', 'em')).toBe("$['data'][3]['user_data']['em']")
+  })
+})
+
+describe('findRequestError (whole request)', () => {
+  const find = (body: Record<string, unknown>) => findRequestError(body, NOW_MS, 'T')?.body.error
+
+  it('accepts 1000 valid events', () => {
+    expect(find({ data: Array.from({ length: 1000 }, () => validLead()) })).toBeUndefined()
+  })
+
+  it.each([
+    ['missing data', {}, '(#100) The parameter data is required'],
+    ['data as an object', { data: { event_name: 'x' } }, '(#100) param data must be an array.'],
+    ['empty data', { data: [] }, '(#100) param data must contain at least 1 event.'],
+    [
+      '1001 events',
+      { data: Array.from({ length: 1001 }, () => validLead()) },
+      '(#100) param data must contain at most 1000 events; this request has 1001.'
+    ],
+    [
+      'a numeric partner_agent',
+      { data: [validLead()], partner_agent: 7 },
+      '(#100) param partner_agent must be a string.'
+    ]
+  ])('rejects %s with code 100', (_name, body, message) => {
+    expect(find(body)).toEqual({ message, type: 'OAuthException', code: 100, is_transient: false, fbtrace_id: 'T' })
+  })
+
+  it('rejects the whole batch for the first bad event, naming its index', () => {
+    const data = Array.from({ length: 20 }, () => validLead())
+    data[17] = validLead({ user_data: { em: EM_HASH, ct: 'paris' } })
+    data[18] = validLead({ event_name: '' })
+    const error = find({ data })
+    expect(error).toMatchObject({ code: 100, error_subcode: 2804016 })
+    expect(error?.error_user_msg).toContain("$['data'][17]['user_data']['ct']")
+  })
+})
