@@ -22,6 +22,8 @@ export interface ClassifiedError {
   fbtraceId?: string
   /** i when Meta's message names the element `$['data'][i]` of the request. */
   eventIndex?: number
+  /** How long Meta asked us to wait before calling again (from its rate-limit headers), when it said. */
+  retryAfterMs?: number
 }
 
 /** The fields of Meta's error envelope `{"error": {...}}` that the classification uses. */
