@@ -56,6 +56,8 @@ const CODE_CAPABILITY = 3
 const CODE_PERMISSION_DENIED = 10
 const CODE_INVALID_PARAMETER = 100
 const CODE_API_SESSION = 102
+// Graph's "An access token is required to request this resource": a missing token never fixes itself.
+const CODE_ACCESS_TOKEN_REQUIRED = 104
 const CODE_INVALID_TOKEN = 190
 const CODE_TEMPORARILY_BLOCKED = 368
 const SUBCODE_OBJECT_MISSING_OR_NO_PERMISSION = 33
@@ -227,7 +229,7 @@ function classifyMetaError(error: MetaError, pixelId: string): ClassifiedError {
       message: `Meta temporarily blocked this sender for a policy violation; retry after a long delay. ${said}`
     }
   }
-  if (code === CODE_INVALID_TOKEN || code === CODE_API_SESSION) {
+  if (code === CODE_INVALID_TOKEN || code === CODE_API_SESSION || code === CODE_ACCESS_TOKEN_REQUIRED) {
     return {
       status: 401,
       retryable: false,

@@ -117,6 +117,16 @@ describe('classifyMetaResponse', () => {
     })
   })
 
+  it('treats code 104 (access token required) as authentication, not a retryable unknown', () => {
+    const body = metaBody({ message: 'An access token is required to request this resource.', code: 104 })
+    expect(classifyMetaResponse(400, body, context)).toMatchObject({
+      status: 401,
+      retryable: false,
+      kind: 'authentication',
+      code: 104
+    })
+  })
+
   it('treats code 102 (API session) as authentication', () => {
     expect(classifyMetaResponse(400, metaBody({ message: 'Session key invalid', code: 102 }), context)).toMatchObject({
       status: 401,
