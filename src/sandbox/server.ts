@@ -82,7 +82,13 @@ function isKnownPixel(ctx: Context, pixelId: string): boolean {
 }
 
 /** Answers the request for a fault. Returns true when normal processing should continue (only `slow`). */
-async function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, ctx: Context, pixelId: string) {
+async function applyFault(
+  fault: Fault,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: Context,
+  pixelId: string
+): Promise<boolean> {
   const trace = newFbtraceId()
   switch (fault.kind) {
     case 'rate_limit': {
@@ -94,6 +100,8 @@ async function applyFault(fault: Fault, req: IncomingMessage, res: ServerRespons
       sendGraphError(res, serverError(fault.status ?? DEFAULT_SERVER_ERROR_STATUS, trace))
       return false
     case 'slow':
+      // Processing continues even if the client gave up meanwhile: "timed out but delivered" is exactly the
+      // case event_id deduplication exists for, so clients should be able to reproduce it.
       await sleep(fault.delayMs ?? DEFAULT_SLOW_DELAY_MS, undefined, { signal: ctx.closing.signal })
       return true
     case 'drop':
