@@ -1,6 +1,6 @@
 import type { DestinationDefinition } from '@segment/actions-core'
 import { classifyMetaResponse, classifyNetworkError } from '../../lib/meta-errors'
-import { pixelUrl } from './graph'
+import { keepAliveAgent, pixelUrl } from './graph'
 import { presets } from './presets'
 import sendEvent from './sendEvent'
 import { settingsFields } from './settings'
@@ -29,7 +29,8 @@ const destination: DestinationDefinition<Settings> = {
     }
   },
   extendRequest: ({ settings }) => ({
-    headers: { Authorization: `Bearer ${settings.accessToken}` }
+    headers: { Authorization: `Bearer ${settings.accessToken}` },
+    agent: keepAliveAgent()
   }),
   presets,
   actions: { sendEvent }
@@ -37,3 +38,5 @@ const destination: DestinationDefinition<Settings> = {
 
 export default destination
 export type { Settings }
+export { metaRequests } from './observer'
+export type { MetaRequestRecord } from './observer'

@@ -12,15 +12,21 @@ import { deliver } from '../../../lib/delivery'
 import type { SendOutcome } from '../../../lib/delivery'
 import { classifyMetaResponse, classifyNetworkError } from '../../../lib/meta-errors'
 import type { ClassifiedError } from '../../../lib/meta-errors'
+import { retryAfterMs } from '../../../lib/retry-after'
 import { eventsUrl } from '../graph'
+import { metaRequests } from '../observer'
 import type { Settings } from '../settings'
 import type { Payload } from './payload'
 
 /** What became of one event: delivered, refused by our own checks, or refused by Meta. */
-type EventOutcome =
+export type EventOutcome =
   | { kind: 'delivered'; event: ServerEvent; fbtraceId?: string }
+  | { kind: 'ready'; event: ServerEvent }
   | { kind: 'invalid'; message: string }
   | { kind: 'failed'; event: ServerEvent; error: ClassifiedError }
+
+/** What sending leaves: every event delivered, refused by us or refused by Meta. */
+export type SentOutcome = Exclude<EventOutcome, { kind: 'ready' }>
 
 interface PendingEvent {
   index: number
@@ -69,16 +75,25 @@ async function postEvents(
   request: RequestClient,
   settings: Settings,
   url: string,
-  body: Record<string, unknown>
+  body: { data: ServerEvent[] } & Record<string, unknown>
 ): Promise<SendOutcome> {
   const context = { pixelId: settings.pixelId, secrets: [settings.accessToken] }
+  const startedAt = performance.now()
+  let status = 0
   try {
     const response = await request(url, { method: 'POST', json: body, throwHttpErrors: false })
+    status = response.status
     const received = response.ok ? parseEventsReceived(response) : undefined
     if (received) return { ok: true, ...received }
-    return { ok: false, error: classifyMetaResponse(response.status, response.content ?? '', context) }
+    const error = classifyMetaResponse(response.status, response.content ?? '', context)
+    return {
+      ok: false,
+      error: { ...error, retryAfterMs: error.retryable ? retryAfterMs(response.headers) : undefined }
+    }
   } catch (error) {
     return { ok: false, error: classifyNetworkError(error, context) }
+  } finally {
+    metaRequests.emit('request', { events: body.data.length, status, durationMs: performance.now() - startedAt })
   }
 }
 
@@ -125,25 +140,31 @@ async function deliverGroup(
   })
 }
 
+/** Every payload as the server event Meta would receive ('ready'), or the reason it cannot be sent. */
+export function buildEvents(settings: Settings, payloads: Payload[]): EventOutcome[] {
+  const options = buildOptions(settings)
+  return payloads.map((payload): EventOutcome => {
+    const built = buildServerEvent(payload, options)
+    return built.ok ? { kind: 'ready', event: built.event } : { kind: 'invalid', message: built.error }
+  })
+}
+
 /** The single send path behind perform and performBatch: validate each event, send the valid ones in batches. */
 export async function sendEvents(
   request: RequestClient,
   settings: Settings,
   payloads: Payload[]
-): Promise<EventOutcome[]> {
-  const options = buildOptions(settings)
-  const outcomes: EventOutcome[] = new Array(payloads.length)
-  const pending: PendingEvent[] = []
-  payloads.forEach((payload, index) => {
-    const built = buildServerEvent(payload, options)
-    if (built.ok) pending.push({ index, event: built.event })
-    else outcomes[index] = { kind: 'invalid', message: built.error }
-  })
+): Promise<SentOutcome[]> {
+  const outcomes = buildEvents(settings, payloads)
+  const pending = outcomes.flatMap((outcome, index) =>
+    outcome.kind === 'ready' ? [{ index, event: outcome.event }] : []
+  )
   const batchSize = batchSizeOf(payloads)
   for (const [testEventCode, group] of groupByTestEventCode(payloads, pending, settings)) {
     await deliverGroup(request, settings, group, testEventCode, batchSize, outcomes)
   }
-  return outcomes
+  // deliver() answers for every event it was given, so no event is still merely 'ready'.
+  return outcomes as SentOutcome[]
 }
 
 function errorBody(error: ClassifiedError): JSONLikeObject {
@@ -152,18 +173,19 @@ function errorBody(error: ClassifiedError): JSONLikeObject {
     retryable: error.retryable,
     ...(error.code !== undefined && { code: error.code }),
     ...(error.subcode !== undefined && { error_subcode: error.subcode }),
-    ...(error.fbtraceId !== undefined && { fbtrace_id: error.fbtraceId })
+    ...(error.fbtraceId !== undefined && { fbtrace_id: error.fbtraceId }),
+    ...(error.retryAfterMs !== undefined && { retry_after_ms: error.retryAfterMs })
   }
 }
 
 export function toMultiStatus(outcomes: EventOutcome[]): MultiStatusResponse {
   const response = new MultiStatusResponse()
   outcomes.forEach((outcome, index) => {
-    if (outcome.kind === 'delivered') {
+    if (outcome.kind === 'delivered' || outcome.kind === 'ready') {
       response.setSuccessResponseAtIndex(index, {
         status: 200,
         sent: outcome.event as unknown as JSONLikeObject,
-        body: { fbtrace_id: outcome.fbtraceId ?? null }
+        body: outcome.kind === 'delivered' ? { fbtrace_id: outcome.fbtraceId ?? null } : { dry_run: true }
       })
     } else if (outcome.kind === 'invalid') {
       response.setErrorResponseAtIndex(index, {
@@ -184,7 +206,7 @@ export function toMultiStatus(outcomes: EventOutcome[]): MultiStatusResponse {
 }
 
 /** For perform: the error a host expects for one event, its retryability carried by the status. */
-export function toThrowable(outcome: Exclude<EventOutcome, { kind: 'delivered' }>): Error {
+export function toThrowable(outcome: Exclude<SentOutcome, { kind: 'delivered' }>): Error {
   if (outcome.kind === 'invalid') return new PayloadValidationError(outcome.message)
   const { error } = outcome
   if (error.kind === 'authentication') return new InvalidAuthenticationError(error.message)

@@ -1,0 +1,36 @@
+import type { SegmentEvent } from '@segment/actions-core'
+import { amplitudeToSegment, detectAmplitudeFormat } from '../lib/amplitude'
+
+export type InputSource = 'auto' | 'segment' | 'amplitude'
+
+export type AdaptedInput =
+  { ok: true; event: SegmentEvent; source: 'segment' | 'amplitude' } | { ok: false; status: 400; error: string }
+
+const SEGMENT_TYPES = new Set(['track', 'page', 'screen', 'identify', 'group', 'alias'])
+
+function checkSegmentEvent(input: unknown): AdaptedInput {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) {
+    return { ok: false, status: 400, error: 'an event must be a JSON object' }
+  }
+  const event = input as Record<string, unknown>
+  if (typeof event.type !== 'string' || !SEGMENT_TYPES.has(event.type)) {
+    return { ok: false, status: 400, error: 'not a Segment event (type must be track, page, screen, identify…)' }
+  }
+  if (event.type === 'track' && (typeof event.event !== 'string' || event.event.trim() === '')) {
+    return { ok: false, status: 400, error: 'a Segment track event needs an event name' }
+  }
+  return { ok: true, event: event as unknown as SegmentEvent, source: 'segment' }
+}
+
+/** Turns any accepted input into the Segment-spec event the destination's presets map. */
+export function adaptInput(
+  input: unknown,
+  source: InputSource,
+  amplitudeEventMap: Record<string, string>
+): AdaptedInput {
+  const isAmplitude = source === 'amplitude' || (source === 'auto' && detectAmplitudeFormat(input) !== undefined)
+  if (!isAmplitude) return checkSegmentEvent(input)
+  const adapted = amplitudeToSegment(input, { eventMap: amplitudeEventMap })
+  if (!adapted.ok) return adapted
+  return { ok: true, event: adapted.event as unknown as SegmentEvent, source: 'amplitude' }
+}

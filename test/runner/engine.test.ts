@@ -1,0 +1,85 @@
+import nock from 'nock'
+import { Engine } from '../../src/runner/engine'
+import type { RunnerConfig } from '../../src/runner/config'
+import { EVENTS_PATH, GRAPH, NOW_MS, referenceOrderCompleted, referenceRequestBody, settings } from '../helpers'
+
+const config: RunnerConfig = { settings, amplitudeEventMap: {} }
+const noSleep = async () => undefined
+
+function orders(count: number) {
+  return Array.from({ length: count }, (_, i) => ({ ...referenceOrderCompleted(), messageId: `order-${i}` }))
+}
+
+beforeEach(() => {
+  jest.spyOn(Date, 'now').mockReturnValue(NOW_MS)
+  nock.disableNetConnect()
+})
+afterEach(() => {
+  nock.cleanAll()
+  jest.restoreAllMocks()
+})
+
+describe('Engine.send', () => {
+  it('delivers 2,500 events of one preset in exactly 3 requests of 1000/1000/500, results in order', async () => {
+    const sizes: number[] = []
+    nock(GRAPH)
+      .post(EVENTS_PATH)
+      .times(3)
+      .reply(200, (_uri, body) => {
+        const count = (body as { data: unknown[] }).data.length
+        sizes.push(count)
+        return { events_received: count, messages: [], fbtrace_id: 'T' }
+      })
+
+    const report = await new Engine(config, { sleep: noSleep }).send(orders(2500))
+
+    expect(sizes.sort()).toEqual([1000, 1000, 500].sort())
+    expect(report.requests).toBe(3)
+    expect(report.results).toHaveLength(2500)
+    report.results.forEach((result, index) => {
+      expect(result).toMatchObject({ index, status: 200 })
+      expect('event' in result && result.event.event_id).toBe(`order-${index}`)
+    })
+  })
+
+  it('retries a rate-limited request and delivers every event once', async () => {
+    const delivered: string[] = []
+    nock(GRAPH)
+      .post(EVENTS_PATH)
+      .reply(400, { error: { message: '(#613) Calls to this api have exceeded the rate limit.', code: 613 } })
+      .post(EVENTS_PATH)
+      .reply(200, (_uri, body) => {
+        const data = (body as { data: { event_id: string }[] }).data
+        delivered.push(...data.map((event) => event.event_id))
+        return { events_received: data.length }
+      })
+    const sleeps: number[] = []
+
+    const report = await new Engine(config, { sleep: async (ms) => void sleeps.push(ms) }).send(orders(3))
+
+    expect(delivered).toEqual(['order-0', 'order-1', 'order-2'])
+    expect(report.results.map((result) => 'status' in result && result.status)).toEqual([200, 200, 200])
+    expect(report.requests).toBe(2)
+    expect(sleeps).toHaveLength(1)
+  })
+
+  it('skips events no preset maps, and reports inputs that are not events', async () => {
+    const report = await new Engine(config, { sleep: noSleep }).send([
+      { type: 'track', event: 'Button Clicked', messageId: 'x', timestamp: new Date(NOW_MS).toISOString() },
+      'not an event'
+    ])
+
+    expect(report.results).toEqual([
+      { index: 0, skipped: 'no preset matches track "Button Clicked"' },
+      { index: 1, status: 400, error: 'an event must be a JSON object', retryable: false }
+    ])
+    expect(report.requests).toBe(0)
+  })
+})
+
+describe('Engine.map', () => {
+  it('produces the exact server event the send path delivers, without any request', async () => {
+    const [result] = await new Engine(config).map([referenceOrderCompleted()])
+    expect(result).toEqual({ index: 0, status: 200, event: referenceRequestBody.data[0] })
+  })
+})
