@@ -42,6 +42,7 @@ interface Context {
   pixelIds?: readonly string[]
   now: () => number
   maxBodyBytes: number
+  keepEvents: boolean
   /** Aborted by close(), so slow faults do not keep the process alive. */
   closing: AbortController
 }
@@ -157,7 +158,9 @@ async function handleEvents(
   const receivedAt = ctx.now()
   const testEventCode = params.test_event_code as string | undefined
   const partnerAgent = params.partner_agent as string | undefined
-  for (const event of events) state.received.push({ pixelId, testEventCode, partnerAgent, receivedAt, event })
+  if (ctx.keepEvents) {
+    for (const event of events) state.received.push({ pixelId, testEventCode, partnerAgent, receivedAt, event })
+  }
   sendJson(res, 200, { events_received: events.length, messages: [], fbtrace_id: trace }, { 'x-fb-trace-id': trace })
 }
 
@@ -268,6 +271,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     pixelIds: options.pixelIds,
     now: options.now ?? Date.now,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    keepEvents: options.keepEvents ?? true,
     closing: new AbortController()
   }
   const server = createServer((req, res) => {

@@ -11,6 +11,11 @@ export interface SandboxOptions {
   now?: () => number
   /** Largest accepted request body in bytes (default 10 MB); larger bodies get HTTP 413. */
   maxBodyBytes?: number
+  /**
+   * Keep accepted events for received() and the page (default true). False validates and answers as usual but
+   * stores nothing, so long benchmark runs keep the sandbox's memory flat; requests() still counts.
+   */
+  keepEvents?: boolean
 }
 
 export interface Fault {
