@@ -1,7 +1,9 @@
 /** Which `user_data` keys are customer information, and which of them Meta only accepts hashed (meta-capi.md §4). */
 
+import { HASHED_KEYS, UNHASHED_KEYS } from '../lib/user-data'
+
 /** Keys that must arrive as 64-char lowercase hex SHA-256 (one string or an array of them). */
-export const HASHED_KEYS = ['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id'] as const
+export { HASHED_KEYS }
 
 /** Every customer-information key the sandbox recognises; unknown keys are ignored, as they carry no match signal. */
 export const CUSTOMER_INFO_KEYS: readonly string[] = [
@@ -12,20 +14,7 @@ export const CUSTOMER_INFO_KEYS: readonly string[] = [
   'dobd',
   'dobm',
   'doby',
-  'client_ip_address',
-  'client_user_agent',
-  'fbc',
-  'fbp',
-  'subscription_id',
-  'fb_login_id',
-  'lead_id',
-  'anon_id',
-  'madid',
-  'page_id',
-  'page_scoped_user_id',
-  'ctwa_clid',
-  'ig_account_id',
-  'ig_sid'
+  ...UNHASHED_KEYS
 ]
 
 /** A value counts as sent unless it is absent, null, an empty string or an empty array. */

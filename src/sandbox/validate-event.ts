@@ -1,4 +1,6 @@
 import { HASHED_KEYS, isPlainObject, isPresent, presentCustomerKeys } from './customer-keys'
+import { ACTION_SOURCES, maxEventAgeSeconds } from '../lib/capi-event/meta-constants'
+import { isTooBroadToMatch } from '../lib/capi-event/rules'
 import type { RuleViolation } from './errors'
 
 /**
@@ -24,34 +26,8 @@ export const SUBCODES = {
   INSUFFICIENT_CUSTOMER_INFO: 2804050
 } as const
 
-export const ACTION_SOURCES = [
-  'email',
-  'website',
-  'app',
-  'phone_call',
-  'chat',
-  'physical_store',
-  'system_generated',
-  'business_messaging',
-  'other'
-] as const
-
-const DAY_SECONDS = 24 * 60 * 60
-export const MAX_EVENT_AGE_DAYS = 7
-export const PHYSICAL_STORE_MAX_EVENT_AGE_DAYS = 62
 export const MAX_FUTURE_SECONDS = 10 * 60
 export const EXTINFO_LENGTH = 16
-
-/**
- * Baseline matching rule (since v13, meta-capi.md §3): an event whose customer-information keys are all inside
- * one of these sets (including no keys at all) is too broad to match anyone.
- */
-export const INSUFFICIENT_KEY_SETS: readonly (readonly string[])[] = [
-  ['ct', 'country', 'st', 'zp', 'ge', 'client_user_agent'],
-  ['db', 'client_user_agent'],
-  ['fn', 'ge'],
-  ['ln', 'ge']
-]
 
 const SHA256_LOWER_HEX = /^[0-9a-f]{64}$/
 
@@ -94,13 +70,13 @@ const requireIntegerEventTime: Rule = ({ event, index }) => {
 
 const rejectTooOldEventTime: Rule = ({ event, index, nowSeconds }) => {
   // Offline (physical_store) conversions may be uploaded later than online ones (meta-capi.md §0).
-  const maxDays = event.action_source === 'physical_store' ? PHYSICAL_STORE_MAX_EVENT_AGE_DAYS : MAX_EVENT_AGE_DAYS
-  if ((event.event_time as number) >= nowSeconds - maxDays * DAY_SECONDS) return undefined
+  const maxAgeSeconds = maxEventAgeSeconds(event.action_source as string)
+  if ((event.event_time as number) >= nowSeconds - maxAgeSeconds) return undefined
   return violation(
     SUBCODES.EVENT_TIME_TOO_OLD,
     'Event Timestamp Too Old',
     `The timestamp for this event is too far in the past. The parameter ${paramPath(index, 'event_time')} ` +
-      `must be within the last ${maxDays} days.`
+      `must be within the last ${maxAgeSeconds / 86400} days.`
   )
 }
 
@@ -263,13 +239,8 @@ const requireAppData: Rule = ({ event, index }) => {
   )
 }
 
-/** True when the keys are a subset of one of the too-broad combinations (the empty set included). */
-export function isInsufficientCustomerInfo(keys: readonly string[]): boolean {
-  return INSUFFICIENT_KEY_SETS.some((set) => keys.every((key) => set.includes(key)))
-}
-
 const requireSufficientCustomerInfo: Rule = ({ event, index }) => {
-  if (!isInsufficientCustomerInfo(presentCustomerKeys(event.user_data))) return undefined
+  if (!isTooBroadToMatch(presentCustomerKeys(event.user_data))) return undefined
   return violation(
     SUBCODES.INSUFFICIENT_CUSTOMER_INFO,
     'Insufficient Customer Information',

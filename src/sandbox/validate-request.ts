@@ -1,8 +1,8 @@
+import { MAX_EVENTS_PER_REQUEST } from '../lib/capi-event/meta-constants'
 import { eventRuleError, invalidParameterError, type GraphError } from './errors'
 import { validateEvent } from './validate-event'
 
 /** Meta's per-request batch limit (meta-capi.md §0). */
-export const MAX_EVENTS_PER_REQUEST = 1000
 
 /**
  * Pure: why Meta would reject this /events body, or undefined when every event is valid.

@@ -1,5 +1,6 @@
 import { eventRuleError } from '../../src/sandbox/errors'
-import { SUBCODES, isInsufficientCustomerInfo, paramPath, validateEvent } from '../../src/sandbox/validate-event'
+import { isTooBroadToMatch } from '../../src/lib/capi-event/rules'
+import { SUBCODES, paramPath, validateEvent } from '../../src/sandbox/validate-event'
 import { findRequestError } from '../../src/sandbox/validate-request'
 import { CT_HASH, EM_HASH, NOW_MS, NOW_S, USER_AGENT, validLead, validPurchase, withUserData } from './fixtures'
 
@@ -261,13 +262,13 @@ describe('baseline matching rule', () => {
     [['ln', 'ge']],
     [['ln']]
   ])('%j is insufficient', (keys) => {
-    expect(isInsufficientCustomerInfo(keys)).toBe(true)
+    expect(isTooBroadToMatch(keys)).toBe(true)
   })
 
   it.each([[['fn', 'ln', 'ge']], [['em']], [['fbp']], [['client_ip_address', 'client_user_agent']], [['db', 'ge']]])(
     '%j is enough',
     (keys) => {
-      expect(isInsufficientCustomerInfo(keys)).toBe(false)
+      expect(isTooBroadToMatch(keys)).toBe(false)
     }
   )
 

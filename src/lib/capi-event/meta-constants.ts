@@ -21,10 +21,11 @@ export const STANDARD_EVENTS = [
   'ViewContent'
 ] as const
 
+// In the order Meta's documentation lists them.
 export const ACTION_SOURCES = [
+  'email',
   'website',
   'app',
-  'email',
   'phone_call',
   'chat',
   'physical_store',

@@ -6,11 +6,13 @@ function presentKeys(userData: CapiUserData): string[] {
   return Object.keys(userData).filter((key) => userData[key as keyof CapiUserData] !== undefined)
 }
 
-/** Meta's v13 baseline rule: keys that are all inside one weak set cannot identify anyone. */
+/** Meta's v13 baseline rule: keys that all sit inside one weak set (or no keys at all) cannot identify anyone. */
+export function isTooBroadToMatch(keys: readonly string[]): boolean {
+  return INSUFFICIENT_KEY_SETS.some((weakSet) => keys.every((key) => weakSet.includes(key)))
+}
+
 export function hasMatchableCustomerInformation(userData: CapiUserData): boolean {
-  const keys = presentKeys(userData)
-  if (keys.length === 0) return false
-  return !INSUFFICIENT_KEY_SETS.some((weakSet) => keys.every((key) => weakSet.includes(key)))
+  return !isTooBroadToMatch(presentKeys(userData))
 }
 
 /** The first of Meta's request rules this event breaks, so it fails alone instead of sinking its request. */

@@ -122,7 +122,8 @@ const HASHED_FIELDS: readonly HashedField[] = [
   { key: 'external_id', input: 'external_id', normalise: normaliseExternalId }
 ]
 
-const UNHASHED_KEYS: readonly UnhashedKey[] = [
+/** Keys Meta takes as they are: never hashed, never case-changed. */
+export const UNHASHED_KEYS: readonly UnhashedKey[] = [
   'client_ip_address',
   'client_user_agent',
   'fbc',
