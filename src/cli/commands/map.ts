@@ -1,0 +1,34 @@
+import type { Command } from 'commander'
+import { dryRunConfig, readConfig } from '../config'
+import { createEngine } from '../engine'
+import { parseInputs, readInputText, withParseErrors } from '../input'
+import { addConfigOption, addSourceOption } from '../options'
+import type { InputOptions } from '../options'
+import { printLines } from '../output'
+import { mapLine } from '../results'
+import { stampAll } from '../timestamps'
+
+export async function runMap(file: string | undefined, options: InputOptions): Promise<void> {
+  const engine = createEngine(dryRunConfig(readConfig(options.config)))
+  const parsed = parseInputs(await readInputText(file))
+  const { results } = await withParseErrors(parsed, async (values) => ({
+    results: await engine.map(stampAll(values, options.source), options.source)
+  }))
+  printLines(results.map(mapLine))
+  if (results.some((result) => 'error' in result)) process.exitCode = 1
+}
+
+export function registerMap(program: Command): void {
+  const command = program
+    .command('map')
+    .summary('show the Conversions API event each input becomes (dry run, no network)')
+    .description(
+      'Dry run: routes each Segment-spec or Amplitude event through the presets and prints one JSON line per input, ' +
+        'in order: {"index":n,"event":{…}}, {"index":n,"status":4xx,"error":"…"} or {"index":n,"skipped":"…"}. ' +
+        'Input is JSON Lines or a JSON array, from FILE or stdin. Exits 1 when any input would be rejected.'
+    )
+    .argument('[file]', 'JSON Lines or JSON array of events (default: stdin)')
+  addSourceOption(addConfigOption(command)).action((file: string | undefined, options: InputOptions) =>
+    runMap(file, options)
+  )
+}

@@ -1,0 +1,81 @@
+import { writeFile } from 'node:fs/promises'
+import type { Command } from 'commander'
+import type { Sandbox } from '../../sandbox'
+import { readConfig, requirePixel } from '../config'
+import { pageUrl, sandboxConfig, startEmbeddedSandbox } from '../embedded-sandbox'
+import { createEngine } from '../engine'
+import { messageOf, redact, UsageError } from '../errors'
+import { parseInputs, readInputText, withParseErrors } from '../input'
+import { addConfigOption, addSourceOption, integerIn } from '../options'
+import type { InputOptions } from '../options'
+import { note, printLine } from '../output'
+import { progressBar } from '../progress'
+import { reportLine, summarise } from '../results'
+import { stampAll } from '../timestamps'
+import { needsSandbox } from '../../runner/config'
+
+export interface SendOptions extends InputOptions {
+  report?: string
+  maxAttempts: number
+  retryBaseMs: number
+  concurrency: number
+}
+
+async function writeReport(path: string, lines: string[]): Promise<void> {
+  try {
+    await writeFile(path, redact(lines.map((line) => `${line}\n`).join('')))
+  } catch (error) {
+    throw new UsageError(`cannot write the report ${path}: ${messageOf(error)}`)
+  }
+}
+
+export async function runSend(file: string | undefined, options: SendOptions): Promise<void> {
+  let config = readConfig(options.config)
+  const parsed = parseInputs(await readInputText(file))
+  let sandbox: Sandbox | undefined
+  if (needsSandbox(config)) {
+    sandbox = await startEmbeddedSandbox()
+    config = sandboxConfig(config)
+    note(`No access token configured: sending to the embedded sandbox instead of Meta.`)
+    note(`Sandbox page (open while this command runs): ${pageUrl(sandbox)}`)
+  }
+  requirePixel(config)
+  const progress = progressBar('Sending')
+  try {
+    const engine = createEngine(config, {
+      retry: { maxAttempts: options.maxAttempts, baseDelayMs: options.retryBaseMs },
+      concurrency: options.concurrency,
+      onProgress: (settled, total) => progress.update(settled, total)
+    })
+    const { results, requests } = await withParseErrors(parsed, (values) =>
+      engine.send(stampAll(values, options.source), options.source)
+    )
+    progress.stop()
+    if (options.report) await writeReport(options.report, results.map(reportLine))
+    const summary = summarise(results, requests)
+    printLine(JSON.stringify(summary))
+    if (summary.failed > 0) process.exitCode = 1
+  } finally {
+    progress.stop()
+    await sandbox?.close()
+  }
+}
+
+export function registerSend(program: Command): void {
+  const command = program
+    .command('send')
+    .summary("deliver events to Meta's Conversions API (or to the embedded sandbox when no token is set)")
+    .description(
+      "Delivers Segment-spec or Amplitude events to Meta's Conversions API in batches of up to 1,000, retrying rate " +
+        'limits, 5xx and network failures with exponential backoff and jitter. Without an access token the events go ' +
+        'to an embedded sandbox on 127.0.0.1. Prints one JSON summary line; exits 1 when any event failed for good.'
+    )
+    .argument('[file]', 'JSON Lines or JSON array of events (default: stdin)')
+    .option('--report <file>', 'write one JSON line per input event with its outcome')
+    .option('--max-attempts <n>', 'attempts per event, the first included', integerIn(1, 20), 5)
+    .option('--retry-base-ms <ms>', 'base delay of the exponential backoff', integerIn(0, 600_000), 500)
+    .option('--concurrency <n>', 'parallel requests to Meta', integerIn(1, 64), 4)
+  addSourceOption(addConfigOption(command)).action((file: string | undefined, options: SendOptions) =>
+    runSend(file, options)
+  )
+}

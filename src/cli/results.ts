@@ -1,0 +1,36 @@
+import type { EventResult } from '../runner/engine'
+
+export interface Summary {
+  events: number
+  delivered: number
+  failed: number
+  skipped: number
+  requests: number
+}
+
+export function summarise(results: EventResult[], requests: number): Summary {
+  const summary: Summary = { events: results.length, delivered: 0, failed: 0, skipped: 0, requests }
+  for (const result of results) {
+    if ('skipped' in result) summary.skipped++
+    else if (result.status === 200) summary.delivered++
+    else summary.failed++
+  }
+  return summary
+}
+
+/** map's line for one input: the server event, the error, or why it was skipped. */
+export function mapLine(result: EventResult): string {
+  if ('skipped' in result) return JSON.stringify({ index: result.index, skipped: result.skipped })
+  if ('event' in result) return JSON.stringify({ index: result.index, event: result.event })
+  return JSON.stringify({ index: result.index, status: result.status, error: result.error })
+}
+
+/** send's --report line for one input; delivered events are named by event_name and event_id. */
+export function reportLine(result: EventResult): string {
+  if ('skipped' in result) return JSON.stringify({ index: result.index, skipped: result.skipped })
+  if ('event' in result) {
+    const { event_name, event_id } = result.event as { event_name?: unknown; event_id?: unknown }
+    return JSON.stringify({ index: result.index, status: 200, event_name, event_id })
+  }
+  return JSON.stringify({ index: result.index, status: result.status, error: result.error })
+}

@@ -1,0 +1,31 @@
+import { detectAmplitudeFormat } from '../lib/amplitude'
+import type { InputSource } from '../runner/input'
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === 'object' && !Array.isArray(value)
+}
+
+const missing = (value: unknown) => value === undefined || value === null || value === ''
+
+/** Amplitude's export format writes UTC without a zone: `2026-11-22 08:00:00.000`. */
+function exportTime(now: Date): string {
+  return now.toISOString().replace('T', ' ').replace('Z', '')
+}
+
+/**
+ * Gives an input without a time the time it was read, as Segment's and Amplitude's own APIs stamp receipt time:
+ * `timestamp` for Segment, `time` (HTTP V2) or `event_time` (export) for Amplitude. Inputs that carry a time, and
+ * anything that is not an object, are returned unchanged; the input itself is never modified.
+ */
+export function stampReceiptTime(input: unknown, source: InputSource, now: Date): unknown {
+  if (!isRecord(input)) return input
+  const amplitudeFormat = detectAmplitudeFormat(input)
+  const isAmplitude = source === 'amplitude' || (source === 'auto' && amplitudeFormat !== undefined)
+  if (!isAmplitude) return missing(input.timestamp) ? { ...input, timestamp: now.toISOString() } : input
+  if (!missing(input.time) || !missing(input.event_time)) return input
+  return amplitudeFormat === 'export' ? { ...input, event_time: exportTime(now) } : { ...input, time: now.getTime() }
+}
+
+export function stampAll(inputs: unknown[], source: InputSource, now: Date = new Date()): unknown[] {
+  return inputs.map((input) => stampReceiptTime(input, source, now))
+}
