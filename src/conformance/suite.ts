@@ -1,0 +1,80 @@
+import { startFakeGraph } from './fake-graph'
+import type { FakeGraph } from './fake-graph'
+import { loadFixtures } from './load'
+import { runFixture } from './run'
+
+export interface SuiteRow {
+  /** Path relative to the fixture root, with / separators. */
+  file: string
+  name: string
+  passed: boolean
+  /** Why it failed, in one line; empty when it passed. */
+  reason: string
+}
+
+/** Points the destination at the fake Graph API for the duration of fn, then restores META_GRAPH_URL. */
+async function withFakeGraph<T>(fn: (graph: FakeGraph) => Promise<T>): Promise<T> {
+  const graph = await startFakeGraph()
+  const previous = process.env.META_GRAPH_URL
+  process.env.META_GRAPH_URL = graph.url
+  try {
+    return await fn(graph)
+  } finally {
+    if (previous === undefined) delete process.env.META_GRAPH_URL
+    else process.env.META_GRAPH_URL = previous
+    await graph.close()
+  }
+}
+
+/** Loads every fixture under root and runs them one by one; a fixture that cannot be read is a failure. */
+export async function runSuite(root: string): Promise<SuiteRow[]> {
+  const loaded = loadFixtures(root)
+  if (loaded.length === 0) return []
+  return withFakeGraph(async (graph) => {
+    const rows: SuiteRow[] = []
+    for (const entry of loaded) {
+      if (!entry.ok) {
+        rows.push({
+          file: entry.file,
+          name: entry.name ?? '',
+          passed: false,
+          reason: `invalid fixture: ${entry.error}`
+        })
+        continue
+      }
+      const outcome = await runFixture(entry.fixture, graph)
+      rows.push({
+        file: entry.file,
+        name: entry.fixture.name,
+        passed: outcome.passed,
+        reason: outcome.passed ? '' : outcome.reason
+      })
+    }
+    return rows
+  })
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim()
+
+function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - text.length))
+}
+
+/** The table, one row per fixture, and the closing `N passed, N failed` line. */
+export function formatReport(rows: SuiteRow[]): string[] {
+  const labels = rows.map((row) => `${row.file} › ${row.name}`)
+  const width = Math.min(100, Math.max(7, ...labels.map((label) => label.length)))
+  const lines = [`${pad('RESULT', 6)}  ${pad('FIXTURE', width)}  REASON`]
+  rows.forEach((row, index) => {
+    const result = row.passed ? 'pass' : 'FAIL'
+    lines.push(`${pad(result, 6)}  ${pad(labels[index], width)}  ${oneLine(row.reason)}`.trimEnd())
+  })
+  const passedCount = rows.filter((row) => row.passed).length
+  lines.push(`${passedCount} passed, ${rows.length - passedCount} failed`)
+  return lines
+}
+
+/** 1 when any fixture failed or none was found, else 0. */
+export function exitCodeOf(rows: SuiteRow[]): number {
+  return rows.length === 0 || rows.some((row) => !row.passed) ? 1 : 0
+}
