@@ -95,3 +95,18 @@ export const referenceRequestBody = {
   ],
   partner_agent: 'acme-capi-plugin-1.0.0'
 }
+
+/**
+ * nock patches Node's http and https modules, which all the test files a jest worker runs share, while each
+ * file loads its own nock. A file that ends with its nock still active (and net connect disabled) makes the
+ * next file's requests fail with "Disallowed net connect" before that file's own interceptors see them.
+ * So every test file that imports these helpers restores nock when it ends, if it loaded nock.
+ */
+if (typeof afterAll === 'function') {
+  afterAll(() => {
+    if (!Object.keys(require.cache).some((path) => /[\\/]node_modules[\\/]nock[\\/]/.test(path))) return
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nock: typeof import('nock') = require('nock')
+    nock.restore()
+  })
+}

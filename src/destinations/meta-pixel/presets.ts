@@ -76,22 +76,28 @@ const trackPresets: PresetSpec[] = [
     name: 'Complete registration',
     events: ['Signed Up', 'CompleteRegistration'],
     metaEvent: 'CompleteRegistration',
-    overrides: { status: path('$.properties.status') }
+    overrides: { status: path('$.properties.status'), value: path('$.properties.value') }
   },
   {
     name: 'Start trial',
     events: ['Trial Started', 'StartTrial'],
     metaEvent: 'StartTrial',
-    overrides: { predicted_ltv: path('$.properties.predicted_ltv') }
+    overrides: { predicted_ltv: path('$.properties.predicted_ltv'), value: path('$.properties.value') }
   },
   {
     name: 'Subscribe',
     events: ['Subscription Started', 'Subscribe'],
     metaEvent: 'Subscribe',
-    overrides: { predicted_ltv: path('$.properties.predicted_ltv') }
+    overrides: { predicted_ltv: path('$.properties.predicted_ltv'), value: path('$.properties.value') }
   },
+  // Meta documents a value for Lead; a donation's amount is its value.
   ...['Lead', 'Contact', 'Schedule', 'SubmitApplication', 'Donate', 'FindLocation', 'CustomizeProduct'].map(
-    (metaEvent) => ({ name: metaEvent, events: [metaEvent], metaEvent })
+    (metaEvent): PresetSpec => ({
+      name: metaEvent,
+      events: [metaEvent],
+      metaEvent,
+      overrides: metaEvent === 'Lead' || metaEvent === 'Donate' ? { value: path('$.properties.value') } : {}
+    })
   )
 ]
 

@@ -13,7 +13,7 @@ import type { SendOutcome } from '../../../lib/delivery'
 import { classifyMetaResponse, classifyNetworkError } from '../../../lib/meta-errors'
 import type { ClassifiedError } from '../../../lib/meta-errors'
 import { retryAfterMs } from '../../../lib/retry-after'
-import { eventsUrl } from '../graph'
+import { DEFAULT_PARTNER_AGENT, eventsUrl } from '../graph'
 import { metaRequests } from '../observer'
 import type { Settings } from '../settings'
 import type { Payload } from './payload'
@@ -119,7 +119,8 @@ async function deliverGroup(
     for (const { index, event } of group) outcomes[index] = { kind: 'failed', event, error: url }
     return
   }
-  const partnerAgent = settings.partnerAgent
+  // Hosts do not apply setting defaults, so the partner agent's default is applied here; blank counts as unset.
+  const partnerAgent = settings.partnerAgent || DEFAULT_PARTNER_AGENT
   const report = await deliver(
     group.map((pending) => pending.event),
     {

@@ -1,0 +1,195 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import nock from 'nock'
+import { defaultValues, Destination } from '@segment/actions-core'
+import type { JSONObject } from '@segment/actions-core'
+import definition from '../../../src'
+import { fields } from '../../../src/destinations/meta-pixel/sendEvent/fields'
+import { NOW_MS, referenceOrderCompleted, referenceRequestBody, settings } from '../../helpers'
+import { allPresets, asSegmentEvent, interceptEvents, presetNamed } from './support'
+
+/** One preset case: a Segment event and the exact request Meta must receive (hashes from golden-vectors.json). */
+interface PresetFixture {
+  file: string
+  preset: string
+  description: string
+  settings?: Record<string, unknown>
+  event: JSONObject
+  request: Record<string, unknown>
+}
+
+const FIXTURES = join(__dirname, 'fixtures', 'presets')
+const fixtures: PresetFixture[] = readdirSync(FIXTURES)
+  .filter((file) => file.endsWith('.json'))
+  .sort()
+  .map((file) => ({ file, ...JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) }))
+
+/**
+ * What each preset sends and which mapping keys it sets differently from the action's defaults.
+ * Written from presets.ts' intent (meta-capi.md §13.1), so a preset that drifts from it fails here.
+ */
+const PRESETS: Record<string, { eventName: string; overrides: string[] }> = {
+  'Page view': { eventName: 'PageView', overrides: [] },
+  Search: { eventName: 'Search', overrides: [] },
+  'View product list': { eventName: 'ViewContent', overrides: ['content_type', 'content_category'] },
+  'View product': {
+    eventName: 'ViewContent',
+    overrides: ['contents', 'content_type', 'content_name', 'content_category', 'value']
+  },
+  'Add to cart': {
+    eventName: 'AddToCart',
+    overrides: ['contents', 'content_type', 'content_name', 'content_category']
+  },
+  'Add to wishlist': {
+    eventName: 'AddToWishlist',
+    overrides: ['contents', 'content_type', 'content_name', 'content_category']
+  },
+  'Initiate checkout': { eventName: 'InitiateCheckout', overrides: ['value', 'content_type'] },
+  'Add payment info': { eventName: 'AddPaymentInfo', overrides: ['value'] },
+  Purchase: { eventName: 'Purchase', overrides: ['value', 'content_type'] },
+  'Complete registration': { eventName: 'CompleteRegistration', overrides: ['status', 'value'] },
+  'Start trial': { eventName: 'StartTrial', overrides: ['predicted_ltv', 'value'] },
+  Subscribe: { eventName: 'Subscribe', overrides: ['predicted_ltv', 'value'] },
+  Lead: { eventName: 'Lead', overrides: ['value'] },
+  Contact: { eventName: 'Contact', overrides: [] },
+  Schedule: { eventName: 'Schedule', overrides: [] },
+  SubmitApplication: { eventName: 'SubmitApplication', overrides: [] },
+  Donate: { eventName: 'Donate', overrides: ['value'] },
+  FindLocation: { eventName: 'FindLocation', overrides: [] },
+  CustomizeProduct: { eventName: 'CustomizeProduct', overrides: [] }
+}
+
+beforeEach(() => {
+  jest.spyOn(Date, 'now').mockReturnValue(NOW_MS)
+  nock.disableNetConnect()
+})
+afterEach(() => {
+  nock.cleanAll()
+  jest.restoreAllMocks()
+})
+
+describe('preset fixtures: a Segment event through its preset gives the exact request', () => {
+  it('covers every preset with at least one fixture', () => {
+    const presetNames = (definition.presets ?? []).map((preset) => preset.name)
+    expect(new Set(fixtures.map((fixture) => fixture.preset))).toEqual(new Set(presetNames))
+    expect(presetNames).toHaveLength(19)
+  })
+
+  it.each(fixtures)('$file: $description', async (fixture) => {
+    const meta = interceptEvents()
+    const destination = new Destination(definition)
+
+    const results = await destination.onEvent(asSegmentEvent(fixture.event), {
+      ...settings,
+      ...fixture.settings,
+      subscription: presetNamed(fixture.preset)
+    })
+
+    expect(meta.requests).toHaveLength(1)
+    expect(meta.requests[0].body).toEqual(fixture.request)
+    expect(results.at(-1)).toMatchObject({ output: 'Action Executed' })
+  })
+
+  it.each(fixtures)('$file is sent once, by its own preset only, when every preset is subscribed', async (fixture) => {
+    const meta = interceptEvents()
+    const destination = new Destination(definition)
+
+    const results = await destination.onEvent(asSegmentEvent(fixture.event), {
+      ...settings,
+      ...fixture.settings,
+      subscriptions: allPresets()
+    })
+
+    expect(meta.requests.map((request) => request.body)).toEqual([fixture.request])
+    expect(results.filter((result) => result.output === 'Action Executed')).toHaveLength(1)
+  })
+})
+
+describe('preset subscriptions', () => {
+  const purchaseNames = ['Order Completed', 'order completed', 'order_completed', 'OrderCompleted', 'ORDER_COMPLETED']
+
+  it.each([...purchaseNames, 'Purchase'])('the Purchase preset matches %p', async (name) => {
+    const meta = interceptEvents()
+    const destination = new Destination(definition)
+
+    await destination.onEvent(
+      { ...referenceOrderCompleted(), event: name },
+      { ...settings, subscription: presetNamed('Purchase') }
+    )
+
+    expect(meta.requests.map((request) => request.body)).toEqual([referenceRequestBody])
+  })
+
+  it.each([
+    ['Purchase', 'track "Order Refunded"', { ...referenceOrderCompleted(), event: 'Order Refunded' }],
+    ['Purchase', 'track "Checkout Started"', { ...referenceOrderCompleted(), event: 'Checkout Started' }],
+    ['Purchase', 'track "Order Completed Twice"', { ...referenceOrderCompleted(), event: 'Order Completed Twice' }],
+    [
+      'Purchase',
+      'a page named "Order Completed"',
+      { ...referenceOrderCompleted(), type: 'page', event: undefined, name: 'Order Completed' }
+    ],
+    ['Page view', 'track "Page Viewed"', { ...referenceOrderCompleted(), event: 'Page Viewed' }],
+    ['Lead', 'track "Leads"', { ...referenceOrderCompleted(), event: 'Leads' }]
+  ])('the %s preset does not send %s', async (preset, _label, event) => {
+    const meta = interceptEvents()
+    const destination = new Destination(definition)
+
+    const results = await destination.onEvent(asSegmentEvent(event), { ...settings, subscription: presetNamed(preset) })
+
+    expect(results).toEqual([{ output: 'not subscribed' }])
+    expect(meta.requests).toHaveLength(0)
+  })
+
+  it('sends nothing for an event no preset subscribes to', async () => {
+    const meta = interceptEvents()
+    const destination = new Destination(definition)
+    const refunded = { ...referenceOrderCompleted(), event: 'Order Refunded' }
+    const identify = { ...referenceOrderCompleted(), type: 'identify', event: undefined }
+
+    for (const event of [refunded, identify]) {
+      const results = await destination.onEvent(asSegmentEvent(event), { ...settings, subscriptions: allPresets() })
+      expect(results.every((result) => result.output === 'not subscribed')).toBe(true)
+      expect(results).toHaveLength(19)
+    }
+    expect(meta.requests).toHaveLength(0)
+  })
+})
+
+describe('presets are built from the one action', () => {
+  const defaults = defaultValues(fields) as Record<string, unknown>
+  const presets = definition.presets ?? []
+
+  it('has exactly one action, sendEvent, and every preset uses it automatically', () => {
+    expect(Object.keys(definition.actions)).toEqual(['sendEvent'])
+    for (const preset of presets) {
+      expect(preset).toMatchObject({ type: 'automatic', partnerAction: 'sendEvent' })
+    }
+    expect(presets.map((preset) => preset.name).sort()).toEqual(Object.keys(PRESETS).sort())
+  })
+
+  it.each(Object.entries(PRESETS))('%s: event name and overrides on top of defaultValues(fields)', (name, spec) => {
+    const mapping = presetNamed(name).mapping as Record<string, unknown>
+    const fieldKeys = Object.keys(fields)
+
+    expect(mapping.event_name).toBe(spec.eventName)
+    for (const key of Object.keys(mapping)) expect(fieldKeys).toContain(key)
+    for (const [key, value] of Object.entries(defaults)) {
+      if (key === 'event_name' || spec.overrides.includes(key)) continue
+      expect({ key, value: mapping[key] }).toEqual({ key, value })
+    }
+    for (const key of spec.overrides) {
+      expect({
+        key,
+        overridden: mapping[key] !== undefined && JSON.stringify(mapping[key]) !== JSON.stringify(defaults[key])
+      }).toEqual({
+        key,
+        overridden: true
+      })
+    }
+    const unexpected = Object.keys(mapping).filter(
+      (key) => key !== 'event_name' && !spec.overrides.includes(key) && !(key in defaults)
+    )
+    expect(unexpected).toEqual([])
+  })
+})
