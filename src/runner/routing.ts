@@ -2,7 +2,6 @@ import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import definition from '../destinations/meta-pixel'
 import { presetMapping } from '../destinations/meta-pixel/presets'
-import { STANDARD_EVENTS } from '../lib/capi-event'
 import type { RunnerConfig } from './config'
 
 export interface Route {
@@ -37,10 +36,12 @@ function compile(name: string, subscribe: string, mapping: JSONObject): Route {
   return { name, subscribe, mapping, matches: (event) => validate(parsed, event) }
 }
 
-// A user's Amplitude map may name custom events; only those it names are sent, under a route of their own.
-function customEventRoutes(config: RunnerConfig): Route[] {
-  const standard = new Set<string>(STANDARD_EVENTS)
-  const customNames = [...new Set(Object.values(config.amplitudeEventMap))].filter((name) => !standard.has(name))
+// A user's Amplitude map may name events no preset sends: custom events, and PageView (its preset matches page calls
+// only); only those it names are sent, under a route of their own.
+function customEventRoutes(config: RunnerConfig, presetRoutes: Route[]): Route[] {
+  const unrouted = (name: string) =>
+    !presetRoutes.some((route) => route.matches({ type: 'track', event: name } as SegmentEvent))
+  const customNames = [...new Set(Object.values(config.amplitudeEventMap))].filter(unrouted)
   return customNames.map((name) =>
     compile(
       `Custom: ${name}`,
@@ -57,7 +58,7 @@ export function buildRoutes(config: RunnerConfig): Route[] {
       ? [compile(preset.name ?? preset.subscribe, preset.subscribe, mergeMapping(preset.mapping ?? {}, config.mapping))]
       : []
   )
-  return [...presetRoutes, ...customEventRoutes(config)]
+  return [...presetRoutes, ...customEventRoutes(config, presetRoutes)]
 }
 
 /** Amplitude's own Meta integration sends every event property as custom data; its events do the same here. */
