@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import type { Sandbox } from '../../sandbox'
 import { readConfig, requirePixel } from '../config'
 import { pageUrl, sandboxConfig, startEmbeddedSandbox } from '../embedded-sandbox'
-import { createEngine } from '../engine'
+import { createEngine, DEFAULT_CONCURRENCY } from '../engine'
 import { messageOf, redact, UsageError } from '../errors'
 import { parseInputs, readInputText, withParseErrors } from '../input'
 import { addConfigOption, addSourceOption, integerIn } from '../options'
@@ -74,7 +74,7 @@ export function registerSend(program: Command): void {
     .option('--report <file>', 'write one JSON line per input event with its outcome')
     .option('--max-attempts <n>', 'attempts per event, the first included', integerIn(1, 20), 5)
     .option('--retry-base-ms <ms>', 'base delay of the exponential backoff', integerIn(0, 600_000), 500)
-    .option('--concurrency <n>', 'parallel requests to Meta', integerIn(1, 64), 4)
+    .option('--concurrency <n>', 'parallel requests to Meta', integerIn(1, 64), DEFAULT_CONCURRENCY)
   addSourceOption(addConfigOption(command)).action((file: string | undefined, options: SendOptions) =>
     runSend(file, options)
   )
