@@ -11,7 +11,10 @@ export type LoadedFixture =
 export function findFixtureFiles(dir: string): string[] {
   const files: string[] = []
   const visit = (current: string) => {
-    const entries = readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+    // Code-point order, so the table reads the same on every machine whatever its locale.
+    const entries = readdirSync(current, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+    )
     for (const entry of entries) {
       const path = join(current, entry.name)
       if (entry.isDirectory()) visit(path)
