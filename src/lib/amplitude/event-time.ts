@@ -5,6 +5,8 @@ export type EventTime = { ok: true; ms: number } | { ok: false; reason: string }
 /** 9999-12-31T23:59:59.999Z: later times print as `+010000-…`, which is not the ISO form Segment timestamps use. */
 const MAX_EPOCH_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
 const EPOCH_MS_STRING = /^\d+(\.\d+)?$/
+// Amplitude times are milliseconds; below this (March 1973 in ms) a number is almost surely seconds.
+const SMALLEST_PLAUSIBLE_MS = 1e11
 /**
  * `2022-02-28 20:07:01.795` (export format, UTC without a zone) or ISO-8601 with `T`, `Z` or an offset.
  * Export API events carry microseconds, so any fraction length is accepted and cut to milliseconds.
@@ -20,7 +22,10 @@ export function eventTime(event: JsonObject): EventTime {
   const raw = event.time ?? event.event_time
   if (raw === undefined || raw === null) return { ok: false, reason: 'it has no time or event_time' }
   const ms = epochMsFrom(raw)
-  return ms === undefined ? { ok: false, reason: 'expected ms since epoch or a UTC date-time' } : { ok: true, ms }
+  if (ms === undefined) return { ok: false, reason: 'expected ms since epoch or a UTC date-time' }
+  if (ms < SMALLEST_PLAUSIBLE_MS)
+    return { ok: false, reason: 'it looks like seconds since epoch; Amplitude sends milliseconds' }
+  return { ok: true, ms }
 }
 
 function epochMsFrom(raw: unknown): number | undefined {

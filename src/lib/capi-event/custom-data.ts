@@ -8,6 +8,8 @@ export type CustomDataResult = { ok: true; customData?: Record<string, unknown> 
 const PII_KEY =
   /^(e-?mail|phone|mobile|first_?name|last_?name|full_?name|user_?name|birthday|birth_?date|date_?of_?birth|dob|gender|address|street|city|state|zip|zip_?code|postal_?code|country|ip|ip_?address|user_?agent|ssn|password)$/i
 const EMAIL_LIKE = /[^\s@]+@[^\s@]+\.[^\s@]+/
+// Keys that belong elsewhere in the server event (user_data or the event itself), not in custom data.
+const EVENT_LEVEL_KEY = /^(fbc|fbp|fbclid|action_source|event_id|event_time|event_source_url)$/i
 // Events for which Meta documents num_items.
 const COUNTS_ITEMS = new Set(['InitiateCheckout', 'Purchase'])
 
@@ -15,11 +17,26 @@ function isDeliveryCategory(value: string): boolean {
   return (DELIVERY_CATEGORIES as readonly string[]).includes(value)
 }
 
+/** A nested custom value without personal information at any depth; undefined when it is itself personal. */
+function withoutPersonalData(value: unknown): unknown {
+  if (typeof value === 'string') return EMAIL_LIKE.test(value) ? undefined : value
+  if (Array.isArray(value)) return value.map(withoutPersonalData).filter((item) => item !== undefined)
+  if (value === null || typeof value !== 'object') return value
+  const kept: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) {
+    const safeItem = PII_KEY.test(key) ? undefined : withoutPersonalData(item)
+    if (safeItem !== undefined) kept[key] = safeItem
+  }
+  return kept
+}
+
 function safeCustomProperties(custom: Record<string, unknown> | undefined): Record<string, unknown> {
   const safe: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(custom ?? {})) {
-    if (PII_KEY.test(key) || (typeof value === 'string' && EMAIL_LIKE.test(value))) continue
-    safe[key] = value
+    if (PII_KEY.test(key) || EVENT_LEVEL_KEY.test(key) || (typeof value === 'string' && EMAIL_LIKE.test(value)))
+      continue
+    // Objects and arrays are cleaned too: an email nested in them would reach Meta just the same.
+    safe[key] = withoutPersonalData(value)
   }
   return safe
 }

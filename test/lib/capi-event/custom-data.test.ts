@@ -1,0 +1,28 @@
+import { buildCustomData } from '../../../src/lib/capi-event/custom-data'
+
+describe('buildCustomData custom properties', () => {
+  it('keeps ordinary properties and lets typed fields win on a name clash', () => {
+    const result = buildCustomData('Lead', { value: 10, custom_data: { value: 99, plan: 'pro', seats: 3 } })
+    expect(result).toEqual({ ok: true, customData: { value: 10, plan: 'pro', seats: 3 } })
+  })
+
+  it('never sends keys that belong in user_data or the event itself', () => {
+    const result = buildCustomData('Lead', {
+      custom_data: {
+        fbc: 'fb.1.1.abc',
+        fbp: 'fb.1.1.123',
+        fbclid: 'abc',
+        action_source: 'website',
+        event_id: 'e1',
+        email: 'someone@example.com',
+        note: 'write to someone@example.com',
+        plan: 'pro'
+      }
+    })
+    expect(result).toEqual({ ok: true, customData: { plan: 'pro' } })
+  })
+
+  it('sends no custom_data at all when nothing is left', () => {
+    expect(buildCustomData('PageView', { custom_data: { fbp: 'fb.1.1.123' } })).toEqual({ ok: true })
+  })
+})
