@@ -1,0 +1,102 @@
+import { canonicalJson } from '../lib/amplitude/canonical-json'
+import { sha256 } from '../lib/user-data/sha256'
+import { isRecord } from './body'
+
+/** The Segment HTTP Tracking API's single-message endpoints; the path sets the message type. */
+export const SEGMENT_SINGLE_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const
+export type SegmentSingleType = (typeof SEGMENT_SINGLE_TYPES)[number]
+
+export type SegmentParse = { ok: true; writeKey?: string; messages: unknown[] } | { ok: false; reason: string }
+
+/** Keys the receiving API consumes; they are not part of the message and never part of its derived messageId. */
+const TRANSPORT_KEYS = ['writeKey', 'sentAt', 'receivedAt'] as const
+
+function bodyWriteKey(body: Record<string, unknown>): string | undefined {
+  return typeof body.writeKey === 'string' && body.writeKey.trim() ? body.writeKey.trim() : undefined
+}
+
+/** A batch's context / integrations under each message's own, one level deep, as Segment's API merges them. */
+function mergeDefaults(batchValue: unknown, messageValue: unknown): unknown {
+  if (!isRecord(batchValue)) return messageValue
+  if (messageValue !== undefined && !isRecord(messageValue)) return messageValue
+  const merged: Record<string, unknown> = { ...batchValue }
+  for (const [key, value] of Object.entries(messageValue ?? {})) {
+    merged[key] = isRecord(merged[key]) && isRecord(value) ? { ...(merged[key] as object), ...value } : value
+  }
+  return merged
+}
+
+function dateMs(value: unknown): number | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined
+  const ms = typeof value === 'number' ? value : Date.parse(value)
+  return Number.isFinite(ms) ? ms : undefined
+}
+
+/**
+ * Segment's rule: a message's own `timestamp` wins; else `receivedAt - (sentAt - originalTimestamp)`, which corrects
+ * a device clock that is off; else `originalTimestamp`; else the time of receipt.
+ */
+function timestampOf(message: Record<string, unknown>, sentAt: unknown, receivedAt: number): unknown {
+  if (message.timestamp !== undefined && message.timestamp !== null) return message.timestamp
+  const original = dateMs(message.originalTimestamp)
+  const sent = dateMs(message.sentAt ?? sentAt)
+  if (original !== undefined && sent !== undefined) return new Date(receivedAt - (sent - original)).toISOString()
+  if (original !== undefined) return message.originalTimestamp
+  return new Date(receivedAt).toISOString()
+}
+
+/**
+ * A message missing its messageId gets one derived from its content, so that an SDK's resend of the same message
+ * carries the same id and Meta drops the copy (the fields this service adds are left out of the hash).
+ */
+function derivedMessageId(message: Record<string, unknown>): string {
+  const content = { ...message }
+  for (const key of TRANSPORT_KEYS) delete content[key]
+  return `svc-${sha256(canonicalJson(content)).slice(0, 32)}`
+}
+
+interface BatchDefaults {
+  context?: unknown
+  integrations?: unknown
+  sentAt?: unknown
+  type?: SegmentSingleType
+}
+
+function normalizeMessage(input: unknown, defaults: BatchDefaults, receivedAt: number): unknown {
+  // Not an object: passed on as is, so the engine reports it as a bad event without failing the others.
+  if (!isRecord(input)) return input
+  const message: Record<string, unknown> = { ...input }
+  if (defaults.type) message.type = defaults.type
+  const context = mergeDefaults(defaults.context, message.context)
+  if (context !== undefined) message.context = context
+  const integrations = mergeDefaults(defaults.integrations, message.integrations)
+  if (integrations !== undefined) message.integrations = integrations
+  const messageId =
+    typeof message.messageId === 'string' && message.messageId.trim() ? message.messageId : derivedMessageId(message)
+  const timestamp = timestampOf(message, defaults.sentAt, receivedAt)
+  delete message.writeKey
+  return {
+    ...message,
+    messageId,
+    timestamp,
+    receivedAt: new Date(receivedAt).toISOString()
+  }
+}
+
+/** `POST /v1/batch`: `{ batch: [...], context?, integrations?, sentAt?, writeKey? }`. */
+export function parseSegmentBatch(body: unknown, receivedAt: number): SegmentParse {
+  if (!isRecord(body)) return { ok: false, reason: 'the body must be a JSON object with a "batch" array' }
+  if (!Array.isArray(body.batch)) return { ok: false, reason: 'the body must have a "batch" array of messages' }
+  const defaults = { context: body.context, integrations: body.integrations, sentAt: body.sentAt }
+  return {
+    ok: true,
+    writeKey: bodyWriteKey(body),
+    messages: body.batch.map((message) => normalizeMessage(message, defaults, receivedAt))
+  }
+}
+
+/** `POST /v1/track` and the other single-message endpoints: the body is one message, its type set by the path. */
+export function parseSegmentMessage(body: unknown, type: SegmentSingleType, receivedAt: number): SegmentParse {
+  if (!isRecord(body)) return { ok: false, reason: `the body must be one ${type} message (a JSON object)` }
+  return { ok: true, writeKey: bodyWriteKey(body), messages: [normalizeMessage(body, { type }, receivedAt)] }
+}

@@ -1,0 +1,148 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { RunnerConfig } from '../runner/config'
+import { Engine, type EngineOptions } from '../runner/engine'
+import { keyFingerprint } from './auth'
+import { LingerBatcher } from './batcher'
+import { DEFAULT_MAX_BODY_BYTES } from './body'
+import { handle, type HandlerContext, type Source } from './handlers'
+import { route } from './router'
+import type { IngestService, Reply, ServiceOptions } from './types'
+
+const DEFAULT_HOST = '127.0.0.1'
+const DEFAULT_LINGER_MS = 25
+/** Short: the SDK in front retries on its own, with its own backoff, once the service answers 503/429. */
+export const DEFAULT_SERVICE_RETRY = { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 1000 }
+
+// One request to Meta at a time within a send, for the reason given in meta-lane.ts.
+function engineOptions(options: EngineOptions | undefined): EngineOptions {
+  return { concurrency: 1, ...options, retry: { ...DEFAULT_SERVICE_RETRY, ...options?.retry } }
+}
+
+/** One engine and batcher pair per destination config: keys that share a config share its batches. */
+function buildSources(options: ServiceOptions): Map<string, Source> {
+  const entries = Object.entries(options.sources ?? {})
+  if (entries.length === 0) throw new Error('The ingest service needs at least one source key')
+  const lingerMs = options.lingerMs ?? DEFAULT_LINGER_MS
+  const shared = new Map<RunnerConfig, Omit<Source, 'keyId'>>()
+  const sources = new Map<string, Source>()
+  for (const [key, config] of entries) {
+    // The key is a credential: errors name it by fingerprint only.
+    if (!key.trim()) throw new Error('A source key must not be empty')
+    let pipeline = shared.get(config)
+    if (!pipeline) {
+      let engine: Engine
+      try {
+        engine = new Engine(config, engineOptions(options.engine))
+      } catch (error) {
+        throw new Error(`Invalid destination settings for source ${keyFingerprint(key)}: ${(error as Error).message}`)
+      }
+      pipeline = {
+        engine,
+        segment: new LingerBatcher(async (events) => (await engine.send(events, 'segment')).results, lingerMs),
+        amplitude: new LingerBatcher(async (events) => (await engine.send(events, 'amplitude')).results, lingerMs)
+      }
+      shared.set(config, pipeline)
+    }
+    sources.set(key, { ...pipeline, keyId: keyFingerprint(key) })
+  }
+  return sources
+}
+
+function routingReply(match: Exclude<ReturnType<typeof route>, { ok: true }>): Reply {
+  if (match.status === 404) return { status: 404, body: { error: 'not found' }, note: 'no such endpoint' }
+  return {
+    status: 405,
+    body: { error: `method not allowed; use ${match.allow}` },
+    headers: { allow: match.allow },
+    note: 'wrong method'
+  }
+}
+
+function logLine(req: IncomingMessage, pathname: string, reply: Reply, startedAt: number): string {
+  const parts = [req.method ?? '-', pathname, String(reply.status), `${Math.round(performance.now() - startedAt)}ms`]
+  if (reply.keyId) parts.push(`key=${reply.keyId}`)
+  if (reply.note) parts.push(reply.note)
+  return parts.join(' ')
+}
+
+/** Only the path is ever logged or routed on: a query string could carry a key. */
+function pathnameOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://service.invalid').pathname
+  } catch {
+    return '/'
+  }
+}
+
+export async function startIngestService(options: ServiceOptions): Promise<IngestService> {
+  const sources = buildSources(options)
+  const ctx: HandlerContext = {
+    sources,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    now: () => Date.now()
+  }
+  const log = options.log ?? (() => undefined)
+  const handling = new Set<Promise<void>>()
+  let closing = false
+
+  const respond = (res: ServerResponse, reply: Reply) => {
+    if (res.headersSent || res.destroyed) return
+    const payload = JSON.stringify(reply.body)
+    res.writeHead(reply.status, {
+      'content-type': 'application/json; charset=utf-8',
+      ...(closing && { connection: 'close' }),
+      ...reply.headers
+    })
+    res.end(payload)
+  }
+
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const startedAt = performance.now()
+    const pathname = pathnameOf(req)
+    const match = route(req.method, pathname)
+    let reply: Reply
+    try {
+      reply = match.ok ? await handle(match.endpoint, req, ctx) : routingReply(match)
+    } catch (error) {
+      // A body that stops half-way (client gone) ends up here; anything else is a bug, answered as retryable.
+      reply = { status: 500, body: { error: 'internal error' }, note: `internal error: ${(error as Error).name}` }
+    }
+    if (!match.ok) req.resume()
+    respond(res, reply)
+    log(logLine(req, pathname, reply, startedAt))
+  }
+
+  const server = createServer((req, res) => {
+    const task = serve(req, res).finally(() => handling.delete(task))
+    handling.add(task)
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? DEFAULT_HOST, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+
+  let closed: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      closing = true
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Requests already being read still join a batch; from now on every batch is sent at once.
+      const batchers = [...new Set([...sources.values()].flatMap((source) => [source.segment, source.amplitude]))]
+      while (handling.size > 0) {
+        await Promise.all([...batchers.map((batcher) => batcher.drain()), ...handling])
+      }
+      await Promise.all(batchers.map((batcher) => batcher.drain()))
+      server.closeIdleConnections()
+      await stopped
+    })()
+    return closed
+  }
+
+  return { url: `http://${host}:${address.port}`, close }
+}
