@@ -70,9 +70,4 @@ export function asSegmentEvent(event: unknown): SegmentEvent {
   return event as SegmentEvent
 }
 
-/** Unix seconds of an instant, the unit of Meta's event_time. */
-export function unixSeconds(ms: number): number {
-  return Math.floor(ms / 1000)
-}
-
 export const DAY_MS = 24 * 60 * 60 * 1000

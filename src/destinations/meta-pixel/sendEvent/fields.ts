@@ -251,7 +251,8 @@ export const fields = {
     type: 'string',
     required: true,
     dynamic: true,
-    maximum: 50,
+    // The 50-character limit is checked when the event is built, so a long name fails as a PayloadValidationError
+    // like every other refused event (a schema maximum would throw actions-core's AggregateAjvError instead).
     default: path('$.event')
   },
   event_time: {
@@ -367,9 +368,9 @@ export const fields = {
   status: { label: 'Registration status', description: 'Status of a registration or subscription.', type: 'string' },
   delivery_category: {
     label: 'Delivery category',
-    description: 'How the order is delivered.',
-    type: 'string',
-    choices: DELIVERY_CATEGORIES.map((value) => ({ value, label: value }))
+    // No choices: an enum would throw AggregateAjvError; the build refuses other values as a PayloadValidationError.
+    description: `How the order is delivered: ${DELIVERY_CATEGORIES.join(', ')}.`,
+    type: 'string'
   },
   net_revenue: {
     label: 'Net revenue',
