@@ -1,4 +1,4 @@
-import type { SegmentEvent } from '@segment/actions-core'
+import type { JSONObject, Preset, SegmentEvent } from '@segment/actions-core'
 
 export const PIXEL_ID = '123456789012345'
 export const ACCESS_TOKEN = 'EAAB-test-token-never-printed'
@@ -94,6 +94,13 @@ export const referenceRequestBody = {
     }
   ],
   partner_agent: 'acme-capi-plugin-1.0.0'
+}
+
+/** A preset of the definition by name, shaped as the JSON subscription settings Destination.onEvent takes. */
+export function presetSubscription(presets: readonly Preset[] | undefined, name: string): JSONObject {
+  const preset = presets?.find((candidate) => candidate.name === name)
+  if (!preset || preset.type !== 'automatic') throw new Error(`no automatic preset named ${name}`)
+  return JSON.parse(JSON.stringify(preset)) as JSONObject
 }
 
 /**

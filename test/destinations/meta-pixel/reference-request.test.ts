@@ -6,6 +6,7 @@ import {
   EVENTS_PATH,
   GRAPH,
   NOW_MS,
+  presetSubscription,
   referenceOrderCompleted,
   referenceRequestBody,
   settings
@@ -30,10 +31,9 @@ it('sends the reference Order Completed exactly as meta-capi.md §12 prints the 
       return [200, { events_received: 1, messages: [], fbtrace_id: 'AbC123' }]
     })
   const destination = new Destination(definition)
-  const purchase = definition.presets!.find((preset) => preset.name === 'Purchase')!
-  if (purchase.type !== 'automatic') throw new Error('Purchase preset must be automatic')
+  const subscription = presetSubscription(definition.presets, 'Purchase')
 
-  const results = await destination.onEvent(referenceOrderCompleted(), { ...settings, subscription: purchase })
+  const results = await destination.onEvent(referenceOrderCompleted(), { ...settings, subscription })
 
   expect(body).toEqual(referenceRequestBody)
   expect(authorization).toBe(`Bearer ${ACCESS_TOKEN}`)
