@@ -2,9 +2,11 @@
 import { Command, CommanderError } from 'commander'
 import { PACKAGE_VERSION } from '../version'
 import { registerCheck } from './commands/check'
+import { registerDemo } from './commands/demo'
 import { registerMap } from './commands/map'
 import { registerSandbox } from './commands/sandbox'
 import { registerSend } from './commands/send'
+import { registerServe } from './commands/serve'
 import { CliError, messageOf, redact } from './errors'
 
 export function createProgram(): Command {
@@ -13,10 +15,12 @@ export function createProgram(): Command {
     .version(PACKAGE_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+  registerDemo(program)
   registerMap(program)
   registerSend(program)
-  registerCheck(program)
+  registerServe(program)
   registerSandbox(program)
+  registerCheck(program)
   return program
 }
 

@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs'
-import { jsonLines, runCli, tempDir, toJsonLines, trackEvent, USER_AGENT } from './support'
+import { jsonLines, runCli, tempDir, toJsonLines, trackEvent, USER_AGENT, stopChildren } from './support'
+
+afterEach(stopChildren)
 
 const product = { product_id: 'SKU-1', name: 'Trail shoe', category: 'Shoes', price: 40, quantity: 2, currency: 'USD' }
 const order = { order_id: 'o-1', revenue: 80, value: 80, currency: 'USD', products: [product] }

@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { startSandbox } from '../../src/sandbox'
 import type { Sandbox } from '../../src/sandbox'
-import { jsonLines, runCli, tempDir, toJsonLines, trackEvent } from './support'
+import { jsonLines, runCli, tempDir, toJsonLines, trackEvent, stopChildren } from './support'
+
+afterEach(stopChildren)
 
 const TOKEN = 'EAAB-cli-test-token-never-printed'
 const PIXEL = '123456789012345'

@@ -21,8 +21,19 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra }
 }
 
+const running = new Set<ChildProcessWithoutNullStreams>()
+
 export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cliEnv(env) })
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cliEnv(env) })
+  running.add(child)
+  child.on('exit', () => running.delete(child))
+  return child
+}
+
+/** For afterEach: a test that failed or timed out must not leave a server running (nor jest waiting for it). */
+export function stopChildren(): void {
+  for (const child of running) child.kill('SIGKILL')
+  running.clear()
 }
 
 /** Runs the CLI to completion, optionally writing `input` to its stdin. */
