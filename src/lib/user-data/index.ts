@@ -9,7 +9,7 @@ import { normaliseName } from './name'
 import { isKept, Normalised } from './normalised'
 import { normalisePhone } from './phone'
 import { normaliseState } from './state'
-import { passThrough } from './unhashed'
+import { ipAddress, passThrough } from './unhashed'
 import { normaliseZip } from './zip'
 
 export { normaliseCity } from './city'
@@ -162,7 +162,10 @@ export function buildUserData(
   }
 
   for (const key of UNHASHED_KEYS) {
-    const result = passThrough(source[key], { keepNumbers: NUMERIC_IDS.has(key) })
+    const result =
+      key === 'client_ip_address'
+        ? ipAddress(source[key])
+        : passThrough(source[key], { keepNumbers: NUMERIC_IDS.has(key) })
     if ('value' in result) userData[key] = result.value
     else if ('dropped' in result) dropped.push({ key, reason: result.dropped })
   }
