@@ -1,5 +1,4 @@
 import type { EventResult } from '../runner/engine'
-import { metaLane, type Lane } from './meta-lane'
 
 export const FLUSH_AT_EVENTS = 1000
 
@@ -17,24 +16,21 @@ function reindexed(result: EventResult | undefined, index: number): EventResult 
 }
 
 /**
- * Gathers the events of concurrent requests for one source into one engine call. A batch is ready `lingerMs` after
- * its first event, or at once when it holds `flushAt` events (or the service is closing); it then waits for the Meta
- * lane and keeps taking events until the lane is free. Each request gets back the results of its own events, in order.
+ * Gathers the events of concurrent requests for one source into one engine call. A batch goes out `lingerMs` after
+ * its first event, or at once when it holds `flushAt` events (or the service is closing). Each request gets back the
+ * results of its own events, in order.
  */
 export class LingerBatcher {
   private open: Waiting[] = []
   private openEvents = 0
   private timer: NodeJS.Timeout | undefined
-  /** The open batch is ready and waiting for the lane. */
-  private queued = false
   private closing = false
   private readonly inFlight = new Set<Promise<void>>()
 
   constructor(
     private readonly send: SendBatch,
     private readonly lingerMs: number,
-    private readonly flushAt = FLUSH_AT_EVENTS,
-    private readonly lane: Lane = metaLane
+    private readonly flushAt = FLUSH_AT_EVENTS
   ) {}
 
   /** The results of these events, once each of them is delivered, skipped, or failed for good or for now. */
@@ -43,7 +39,6 @@ export class LingerBatcher {
     return new Promise((resolve) => {
       this.open.push({ events, resolve })
       this.openEvents += events.length
-      if (this.queued) return
       if (this.closing || this.openEvents >= this.flushAt || this.lingerMs <= 0) this.ready()
       else this.timer ??= setTimeout(() => this.ready(), this.lingerMs)
     })
@@ -59,17 +54,11 @@ export class LingerBatcher {
   private ready(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
-    if (this.queued || this.open.length === 0) return
-    this.queued = true
-    const task = this.lane
-      .run(() => {
-        const batch = this.open
-        this.open = []
-        this.openEvents = 0
-        this.queued = false
-        return this.deliver(batch)
-      })
-      .finally(() => this.inFlight.delete(task))
+    if (this.open.length === 0) return
+    const batch = this.open
+    this.open = []
+    this.openEvents = 0
+    const task = this.deliver(batch).finally(() => this.inFlight.delete(task))
     this.inFlight.add(task)
   }
 

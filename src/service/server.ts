@@ -14,9 +14,8 @@ const DEFAULT_LINGER_MS = 25
 /** Short: the SDK in front retries on its own, with its own backoff, once the service answers 503/429. */
 export const DEFAULT_SERVICE_RETRY = { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 1000 }
 
-// One request to Meta at a time within a send, for the reason given in meta-lane.ts.
 function engineOptions(options: EngineOptions | undefined): EngineOptions {
-  return { concurrency: 1, ...options, retry: { ...DEFAULT_SERVICE_RETRY, ...options?.retry } }
+  return { ...options, retry: { ...DEFAULT_SERVICE_RETRY, ...options?.retry } }
 }
 
 /** One engine and batcher pair per destination config: keys that share a config share its batches. */

@@ -1,6 +1,5 @@
 import { invalidFieldsReport, parseAmplitudeUpload } from '../../src/service/amplitude'
 import { LingerBatcher } from '../../src/service/batcher'
-import { Lane } from '../../src/service/meta-lane'
 import { route } from '../../src/service/router'
 import { parseSegmentBatch, parseSegmentMessage } from '../../src/service/segment'
 import type { EventResult } from '../../src/runner/engine'
@@ -100,7 +99,7 @@ describe('LingerBatcher', () => {
 
   it('sends concurrent submissions as one batch and hands each its own results, re-indexed', async () => {
     const sends: unknown[][] = []
-    const batcher = new LingerBatcher(async (events) => (sends.push(events), delivered(events)), 20, 1000, new Lane())
+    const batcher = new LingerBatcher(async (events) => (sends.push(events), delivered(events)), 20, 1000)
     const [a, b] = await Promise.all([batcher.submit(['a1', 'a2']), batcher.submit(['b1'])])
 
     expect(sends).toEqual([['a1', 'a2', 'b1']])
@@ -113,28 +112,30 @@ describe('LingerBatcher', () => {
 
   it('flushes at once when it holds flushAt events', async () => {
     const sends: number[] = []
-    const batcher = new LingerBatcher(
-      async (events) => (sends.push(events.length), delivered(events)),
-      60_000,
-      3,
-      new Lane()
-    )
+    const batcher = new LingerBatcher(async (events) => (sends.push(events.length), delivered(events)), 60_000, 3)
     await Promise.all([batcher.submit([1, 2]), batcher.submit([3])])
     expect(sends).toEqual([3])
   })
 
-  it('keeps filling a ready batch while the lane is busy, so a slow Meta makes batches bigger, not more', async () => {
-    const lane = new Lane()
+  it('sends a batch per linger window while an earlier one is still in flight', async () => {
     let release: () => void = () => undefined
-    const busy = lane.run(() => new Promise<void>((resolve) => (release = resolve)))
     const sends: unknown[][] = []
-    const batcher = new LingerBatcher(async (events) => (sends.push(events), delivered(events)), 5, 1000, lane)
+    const batcher = new LingerBatcher(
+      async (events) => {
+        sends.push(events)
+        if (sends.length === 1) await new Promise<void>((resolve) => (release = resolve))
+        return delivered(events)
+      },
+      5,
+      1000
+    )
     const first = batcher.submit(['x'])
     await new Promise((resolve) => setTimeout(resolve, 30))
-    const second = batcher.submit(['y'])
+    const second = await batcher.submit(['y'])
+    expect(sends).toEqual([['x'], ['y']])
+    expect(second).toHaveLength(1)
     release()
-    await Promise.all([busy, first, second])
-    expect(sends).toEqual([['x', 'y']])
+    expect(await first).toHaveLength(1)
   })
 
   it('answers every event as retryable when the engine throws', async () => {
@@ -143,8 +144,7 @@ describe('LingerBatcher', () => {
         throw new Error('boom')
       },
       0,
-      1000,
-      new Lane()
+      1000
     )
     const [result] = await batcher.submit(['x'])
     expect(result).toEqual({ index: 0, status: 500, error: 'the service failed: boom', retryable: true })

@@ -1,5 +1,3 @@
-import http from 'node:http'
-import https from 'node:https'
 import { IntegrationError } from '@segment/actions-core'
 import { PACKAGE_VERSION } from '../../version'
 
@@ -45,14 +43,4 @@ export function eventsUrl(target: GraphTarget): string {
 export function pixelUrl(target: GraphTarget): string {
   const { pixelId, apiVersion } = checkGraphTarget(target)
   return `${graphBaseUrl()}/${apiVersion}/${pixelId}?fields=id,name`
-}
-
-// Reusing connections saves a TLS handshake per request; any host running the destination benefits.
-const keepAliveAgents = {
-  http: new http.Agent({ keepAlive: true, maxSockets: 16 }),
-  https: new https.Agent({ keepAlive: true, maxSockets: 16 })
-}
-
-export function keepAliveAgent(): https.Agent {
-  return graphBaseUrl().startsWith('http:') ? (keepAliveAgents.http as https.Agent) : keepAliveAgents.https
 }

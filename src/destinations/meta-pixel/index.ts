@@ -1,6 +1,6 @@
 import type { DestinationDefinition } from '@segment/actions-core'
 import { classifyMetaResponse, classifyNetworkError } from '../../lib/meta-errors'
-import { keepAliveAgent, pixelUrl } from './graph'
+import { pixelUrl } from './graph'
 import { presets } from './presets'
 import sendEvent from './sendEvent'
 import { settingsFields } from './settings'
@@ -28,9 +28,9 @@ const destination: DestinationDefinition<Settings> = {
       return true
     }
   },
+  // No agent here: actions-core destroys any agent it is given after each response; Node's global agent keeps alive.
   extendRequest: ({ settings }) => ({
-    headers: { Authorization: `Bearer ${settings.accessToken}` },
-    agent: keepAliveAgent()
+    headers: { Authorization: `Bearer ${settings.accessToken}` }
   }),
   presets,
   actions: { sendEvent }

@@ -76,27 +76,25 @@ const trackPresets: PresetSpec[] = [
     name: 'Complete registration',
     events: ['Signed Up', 'CompleteRegistration'],
     metaEvent: 'CompleteRegistration',
-    overrides: { status: path('$.properties.status'), value: path('$.properties.value') }
+    overrides: { status: path('$.properties.status') }
   },
   {
     name: 'Start trial',
     events: ['Trial Started', 'StartTrial'],
     metaEvent: 'StartTrial',
-    overrides: { predicted_ltv: path('$.properties.predicted_ltv'), value: path('$.properties.value') }
+    overrides: { predicted_ltv: path('$.properties.predicted_ltv') }
   },
   {
     name: 'Subscribe',
     events: ['Subscription Started', 'Subscribe'],
     metaEvent: 'Subscribe',
-    overrides: { predicted_ltv: path('$.properties.predicted_ltv'), value: path('$.properties.value') }
+    overrides: { predicted_ltv: path('$.properties.predicted_ltv') }
   },
-  // Meta documents a value for Lead; a donation's amount is its value.
   ...['Lead', 'Contact', 'Schedule', 'SubmitApplication', 'Donate', 'FindLocation', 'CustomizeProduct'].map(
     (metaEvent): PresetSpec => ({
       name: metaEvent,
       events: [metaEvent],
-      metaEvent,
-      overrides: metaEvent === 'Lead' || metaEvent === 'Donate' ? { value: path('$.properties.value') } : {}
+      metaEvent
     })
   )
 ]
@@ -112,7 +110,7 @@ const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1
 
 /**
  * Subscriptions compare names exactly, so the spellings apps and RudderStack users send are listed:
- * "Order Completed", "order completed", "order_completed", "OrderCompleted", "orderCompleted"…
+ * "Order Completed", "order completed", "order_completed", "order-completed", "OrderCompleted", "orderCompleted"…
  */
 export function nameVariants(name: string): string[] {
   const parts = words(name)
@@ -125,7 +123,7 @@ export function nameVariants(name: string): string[] {
     parts.map((word, index) => (index === 0 ? word.toLowerCase() : capitalise(word)))
   ]
   const variants = new Set<string>([name])
-  for (const casing of casings) for (const separator of [' ', '_', '']) variants.add(casing.join(separator))
+  for (const casing of casings) for (const separator of [' ', '_', '-', '']) variants.add(casing.join(separator))
   return [...variants]
 }
 

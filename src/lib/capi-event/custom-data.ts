@@ -12,6 +12,8 @@ const EMAIL_LIKE = /[^\s@]+@[^\s@]+\.[^\s@]+/
 const EVENT_LEVEL_KEY = /^(fbc|fbp|fbclid|action_source|event_id|event_time|event_source_url)$/i
 // Events for which Meta documents num_items.
 const COUNTS_ITEMS = new Set(['InitiateCheckout', 'Purchase'])
+// Events whose worth is what is being bought; viewing a list of products is worth nothing like their sum.
+const VALUED_BY_CONTENTS = new Set(['AddToCart', 'AddToWishlist', 'InitiateCheckout', 'AddPaymentInfo', 'Purchase'])
 
 function isDeliveryCategory(value: string): boolean {
   return (DELIVERY_CATEGORIES as readonly string[]).includes(value)
@@ -93,7 +95,7 @@ function resolveCurrency(given: string | undefined, hasValue: boolean, defaultCu
 export function buildCustomData(eventName: string, input: CommerceInput, defaultCurrency?: string): CustomDataResult {
   const contents = buildContents(input.contents)
   if (!contents.ok) return contents
-  const value = input.value ?? sumOfContents(contents.contents)
+  const value = input.value ?? (VALUED_BY_CONTENTS.has(eventName) ? sumOfContents(contents.contents) : undefined)
   const currency = resolveCurrency(input.currency, value !== undefined, defaultCurrency)
   if (!currency.ok) return currency
   if (input.delivery_category !== undefined && !isDeliveryCategory(input.delivery_category)) {

@@ -38,23 +38,23 @@ const PRESETS: Record<string, { eventName: string; overrides: string[] }> = {
   },
   'Add to cart': {
     eventName: 'AddToCart',
-    overrides: ['contents', 'content_type', 'content_name', 'content_category']
+    overrides: ['contents', 'content_type', 'content_name', 'content_category', 'value']
   },
   'Add to wishlist': {
     eventName: 'AddToWishlist',
-    overrides: ['contents', 'content_type', 'content_name', 'content_category']
+    overrides: ['contents', 'content_type', 'content_name', 'content_category', 'value']
   },
   'Initiate checkout': { eventName: 'InitiateCheckout', overrides: ['value', 'content_type'] },
   'Add payment info': { eventName: 'AddPaymentInfo', overrides: ['value'] },
   Purchase: { eventName: 'Purchase', overrides: ['value', 'content_type'] },
-  'Complete registration': { eventName: 'CompleteRegistration', overrides: ['status', 'value'] },
-  'Start trial': { eventName: 'StartTrial', overrides: ['predicted_ltv', 'value'] },
-  Subscribe: { eventName: 'Subscribe', overrides: ['predicted_ltv', 'value'] },
-  Lead: { eventName: 'Lead', overrides: ['value'] },
+  'Complete registration': { eventName: 'CompleteRegistration', overrides: ['status'] },
+  'Start trial': { eventName: 'StartTrial', overrides: ['predicted_ltv'] },
+  Subscribe: { eventName: 'Subscribe', overrides: ['predicted_ltv'] },
+  Lead: { eventName: 'Lead', overrides: [] },
   Contact: { eventName: 'Contact', overrides: [] },
   Schedule: { eventName: 'Schedule', overrides: [] },
   SubmitApplication: { eventName: 'SubmitApplication', overrides: [] },
-  Donate: { eventName: 'Donate', overrides: ['value'] },
+  Donate: { eventName: 'Donate', overrides: [] },
   FindLocation: { eventName: 'FindLocation', overrides: [] },
   CustomizeProduct: { eventName: 'CustomizeProduct', overrides: [] }
 }
@@ -178,10 +178,11 @@ describe('presets are built from the one action', () => {
       if (key === 'event_name' || spec.overrides.includes(key)) continue
       expect({ key, value: mapping[key] }).toEqual({ key, value })
     }
+    // An override replaces the default, or removes it (Add to cart leaves value to be computed from the product).
     for (const key of spec.overrides) {
       expect({
         key,
-        overridden: mapping[key] !== undefined && JSON.stringify(mapping[key]) !== JSON.stringify(defaults[key])
+        overridden: JSON.stringify(mapping[key]) !== JSON.stringify(defaults[key])
       }).toEqual({
         key,
         overridden: true

@@ -313,8 +313,9 @@ export const fields = {
   value: {
     label: 'Value',
     description:
-      'The monetary value of the event. Required for Purchase. When empty, the sum of item price × quantity of the products.',
-    type: 'number'
+      'The monetary value of the event. Required for Purchase. When empty on a cart, wishlist, checkout, payment or purchase event, the sum of price × quantity of its products.',
+    type: 'number',
+    default: firstOf('$.properties.value', '$.properties.revenue')
   },
   currency: {
     label: 'Currency',
