@@ -148,6 +148,18 @@ describe('meta-pixel send', () => {
     expect(await sandboxEvents()).toMatchObject({ requests: 0 })
   })
 
+  it('exits 2 before sending anything when the report cannot be written', async () => {
+    const result = await runCli(['send', '--report', dir.file('missing-dir/report.jsonl')], {
+      env,
+      input: toJsonLines(orders(1))
+    })
+
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/^meta-pixel: cannot write the report .*report\.jsonl: /)
+    expect(result.stdout).toBe('')
+    expect(sandbox.requests()).toBe(0)
+  })
+
   it('exits 2 with one line for a config file that is not JSON', async () => {
     const config = dir.file('config.json')
     writeFileSync(config, '{ not json')

@@ -32,6 +32,8 @@ async function writeReport(path: string, lines: string[]): Promise<void> {
 export async function runSend(file: string | undefined, options: SendOptions): Promise<void> {
   let config = readConfig(options.config)
   const parsed = parseInputs(await readInputText(file))
+  // A report that cannot be written is found out before anything is sent.
+  if (options.report) await writeReport(options.report, [])
   let sandbox: Sandbox | undefined
   if (needsSandbox(config)) {
     sandbox = await startEmbeddedSandbox()
