@@ -4,20 +4,25 @@ import { isRecord } from './body'
 export type AmplitudeParse =
   { ok: true; apiKey: string; events: unknown[] } | { ok: false; missingField?: 'api_key' | 'events'; reason: string }
 
+/** What Amplitude's API fills in from the upload itself: receipt time, and the request's IP for `ip: "$remote"`. */
+function withUploadFacts(event: unknown, receivedAt: number, uploadIp: string | undefined): unknown {
+  if (!isRecord(event)) return event
+  const stamped = event.time === undefined || event.time === null ? { ...event, time: receivedAt } : event
+  return stamped.ip === '$remote' && uploadIp ? { ...stamped, ip: uploadIp } : stamped
+}
+
 /**
  * `POST /2/httpapi` and `/batch`: `{ api_key, events, options? }`. An event without `time` gets the upload time
  * (the time of receipt), as Amplitude's own API does; the SDKs always set it. Such an event without an insert_id
  * would get a different derived event_id on a resend, which is why the SDKs always send an insert_id too.
  */
-export function parseAmplitudeUpload(body: unknown, receivedAt: number): AmplitudeParse {
+export function parseAmplitudeUpload(body: unknown, receivedAt: number, uploadIp?: string): AmplitudeParse {
   if (!isRecord(body)) return { ok: false, reason: 'the body must be a JSON object { api_key, events }' }
   const apiKey = typeof body.api_key === 'string' ? body.api_key.trim() : ''
   if (!apiKey) return { ok: false, missingField: 'api_key', reason: 'Request missing required field' }
   if (!Array.isArray(body.events))
     return { ok: false, missingField: 'events', reason: 'Request missing required field' }
-  const events = body.events.map((event) =>
-    isRecord(event) && (event.time === undefined || event.time === null) ? { ...event, time: receivedAt } : event
-  )
+  const events = body.events.map((event) => withUploadFacts(event, receivedAt, uploadIp))
   return { ok: true, apiKey, events }
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Engine } from '../runner/engine'
 import { parseAmplitudeUpload, parseWebhookEvent, type InvalidEvent } from './amplitude'
+import { requestIp } from './request-ip'
 import { basicAuthUser, headerKey, keyHint } from './auth'
 import type { LingerBatcher } from './batcher'
 import { parseJson, readBody } from './body'
@@ -76,7 +77,7 @@ async function handleAmplitudeUpload(req: IncomingMessage, ctx: HandlerContext, 
   if (!raw.ok) return amplitudeError(raw.status, raw.status === 413 ? 'Payload too large' : raw.reason)
   const json = parseJson(raw.bytes)
   if (!json.ok) return amplitudeError(400, `Invalid JSON request body: ${json.reason}`)
-  const parsed = parseAmplitudeUpload(json.value, receivedAt)
+  const parsed = parseAmplitudeUpload(json.value, receivedAt, requestIp(req))
   if (!parsed.ok) {
     const extra = parsed.missingField ? { missing_field: parsed.missingField } : {}
     return amplitudeError(400, parsed.reason, extra, `${parsed.reason} ${parsed.missingField ?? ''}`.trim())

@@ -1,4 +1,5 @@
 import { invalidFieldsReport, parseAmplitudeUpload } from '../../src/service/amplitude'
+import { requestIp } from '../../src/service/request-ip'
 import { LingerBatcher } from '../../src/service/batcher'
 import { route } from '../../src/service/router'
 import { parseSegmentBatch, parseSegmentMessage } from '../../src/service/segment'
@@ -61,6 +62,24 @@ describe('Amplitude parsing', () => {
       { event_type: 'a', time: RECEIVED_AT },
       { event_type: 'b', time: 5 },
       'junk'
+    ])
+  })
+
+  it('gives ip "$remote" the upload request\'s IP, as Amplitude does, and leaves real addresses alone', () => {
+    const parsed = parseAmplitudeUpload(
+      {
+        api_key: 'k',
+        events: [
+          { event_type: 'a', time: 1, ip: '$remote' },
+          { event_type: 'b', time: 1, ip: '203.0.113.9' }
+        ]
+      },
+      RECEIVED_AT,
+      '198.51.100.4'
+    )
+    expect(parsed.ok && parsed.events).toEqual([
+      { event_type: 'a', time: 1, ip: '198.51.100.4' },
+      { event_type: 'b', time: 1, ip: '203.0.113.9' }
     ])
   })
 
@@ -148,5 +167,23 @@ describe('LingerBatcher', () => {
     )
     const [result] = await batcher.submit(['x'])
     expect(result).toEqual({ index: 0, status: 500, error: 'the service failed: boom', retryable: true })
+  })
+})
+
+describe('requestIp', () => {
+  const request = (headers: Record<string, string>, remoteAddress?: string) =>
+    ({ headers, socket: { remoteAddress } }) as unknown as Parameters<typeof requestIp>[0]
+
+  it('prefers the first X-Forwarded-For entry a load balancer adds', () => {
+    expect(requestIp(request({ 'x-forwarded-for': '203.0.113.7, 10.0.0.2' }, '10.0.0.2'))).toBe('203.0.113.7')
+  })
+
+  it('falls back to the socket peer and writes IPv4-mapped IPv6 as IPv4', () => {
+    expect(requestIp(request({}, '::ffff:127.0.0.1'))).toBe('127.0.0.1')
+    expect(requestIp(request({}, '2001:db8::1'))).toBe('2001:db8::1')
+  })
+
+  it('gives nothing for a forwarded value that is not an address', () => {
+    expect(requestIp(request({ 'x-forwarded-for': 'unknown' }, undefined))).toBeUndefined()
   })
 })
