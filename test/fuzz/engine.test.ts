@@ -1,0 +1,152 @@
+/**
+ * Fuzzing the runner: arbitrary inputs and damaged Segment and Amplitude events through Engine.map (dry run) and
+ * Engine.send against an in-process fake Graph API answering success or any Meta error.
+ * Properties: exactly one well-formed result per input, no framework crash turned into a batch-wide 500, hashed
+ * keys only ever hold SHA-256 hex, and no error text carries the seeded personal data.
+ */
+import { isIP } from 'node:net'
+import fc from 'fast-check'
+import { startFakeGraph } from '../../src/conformance/fake-graph'
+import type { FakeGraph } from '../../src/conformance/fake-graph'
+import type { MetaResponse } from '../../src/conformance/fixture'
+import { Engine } from '../../src/runner/engine'
+import type { EventResult } from '../../src/runner/engine'
+import type { InputSource } from '../../src/runner/input'
+import { amplitudeSeeds, anyInput, KNOWN_BUGS, piiIn, segmentSeeds, withoutKnownLeaks } from './arbitraries'
+
+const settings = {
+  pixelId: '123456789012345',
+  accessToken: 'EAAB-fuzz-token-never-printed',
+  partnerAgent: 'fuzz-agent',
+  apiVersion: 'v26.0',
+  defaultActionSource: 'website'
+}
+const HASHED_KEYS = ['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id']
+const SHA256_HEX = /^[a-f0-9]{64}$/
+
+const now = Date.now()
+const inputs = fc.array(anyInput([...segmentSeeds(now), ...amplitudeSeeds(now)]), { minLength: 1, maxLength: 12 })
+const source = fc.constantFrom<InputSource>('auto', 'segment', 'amplitude')
+const eventMap = fc.constantFrom<Record<string, string>>({}, { 'Order Completed': 'Lead', 'Demo Booked': 'Schedule' })
+
+/** Hashed keys must hold only SHA-256 hex; client_ip_address must be an IP address (Meta's rule, §5). */
+function userDataProblem(userData: Record<string, unknown>): string | undefined {
+  for (const key of HASHED_KEYS) {
+    const values = userData[key]
+    if (values !== undefined && (!Array.isArray(values) || !values.every((value) => SHA256_HEX.test(value)))) {
+      return `user_data.${key} is not a list of SHA-256 hashes: ${JSON.stringify(values).slice(0, 200)}`
+    }
+  }
+  const ip = userData.client_ip_address
+  if (ip !== undefined && isIP(String(ip)) === 0) return `client_ip_address is not an IP: ${String(ip).slice(0, 80)}`
+  return undefined
+}
+
+/** Why a result breaks the contract, or undefined. */
+function resultProblem(result: EventResult | undefined, index: number): string | undefined {
+  if (!result) return `input ${index} has no result`
+  if (result.index !== index) return `result ${index} carries index ${result.index}`
+  if ('skipped' in result)
+    return typeof result.skipped === 'string' ? undefined : `result ${index}: skipped is not text`
+  if ('event' in result) {
+    if ((result.status as number) !== 200) return `result ${index}: an event with status ${String(result.status)}`
+    const problem = userDataProblem(result.event.user_data as unknown as Record<string, unknown>)
+    return problem && `result ${index}: ${problem}`
+  }
+  if (typeof result.status !== 'number' || result.status < 400) return `result ${index}: error status ${result.status}`
+  if (typeof result.error !== 'string' || typeof result.retryable !== 'boolean') return `result ${index}: malformed`
+  if (result.retryable !== (result.status === 429 || result.status >= 500)) {
+    return `result ${index}: retryable ${result.retryable} with status ${result.status}`
+  }
+  if (result.error.startsWith('the destination failed')) return `result ${index}: framework crash: ${result.error}`
+  const leaked = piiIn(withoutKnownLeaks(result.error))
+  return leaked ? `result ${index} leaks "${leaked}": ${result.error.slice(0, 200)}` : undefined
+}
+
+function check(results: EventResult[], count: number): void {
+  if (results.length !== count) throw new Error(`${results.length} results for ${count} inputs`)
+  for (let index = 0; index < count; index++) {
+    const problem = resultProblem(results[index], index)
+    if (problem) throw new Error(problem)
+  }
+}
+
+describe('Engine.map on arbitrary inputs', () => {
+  it('gives exactly one well-formed result per input, without personal data in errors', async () => {
+    await fc.assert(
+      fc.asyncProperty(inputs, source, eventMap, async (events, from, amplitudeEventMap) => {
+        fc.pre(!events.some(KNOWN_BUGS.nullContext))
+        const engine = new Engine({ settings, amplitudeEventMap })
+        check(await engine.map(events, from), events.length)
+      }),
+      { numRuns: 100 }
+    )
+  })
+})
+
+describe('Engine.send on arbitrary inputs and Meta answers', () => {
+  let graph: FakeGraph
+  const previousUrl = process.env.META_GRAPH_URL
+
+  beforeAll(async () => {
+    graph = await startFakeGraph()
+    process.env.META_GRAPH_URL = graph.url
+  })
+  afterAll(async () => {
+    if (previousUrl === undefined) delete process.env.META_GRAPH_URL
+    else process.env.META_GRAPH_URL = previousUrl
+    await graph.close()
+  })
+
+  const metaAnswer: fc.Arbitrary<MetaResponse | undefined> = fc.oneof(
+    { weight: 3, arbitrary: fc.constant(undefined) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        status: fc.constantFrom(400, 401, 403, 429, 500, 502, 503),
+        body: fc.oneof(
+          fc.record({
+            error: fc.record(
+              {
+                message: fc.string({ maxLength: 40 }),
+                code: fc.constantFrom(1, 2, 4, 10, 17, 32, 100, 102, 190, 200, 341, 368, 613, 80004, 12345, -2),
+                error_subcode: fc.constantFrom(33, 2804050, 2446079),
+                is_transient: fc.boolean(),
+                error_user_msg: fc.string({ maxLength: 40 })
+              },
+              { requiredKeys: ['code'] }
+            )
+          }),
+          fc.constantFrom('', '<html><title>502 Bad Gateway</title></html>', 'not json'),
+          fc.jsonValue({ maxDepth: 2 })
+        )
+      })
+    }
+  )
+
+  it('gives exactly one well-formed result per input whatever Meta answers', async () => {
+    await fc.assert(
+      fc.asyncProperty(inputs, source, metaAnswer, async (events, from, answer) => {
+        fc.pre(!events.some(KNOWN_BUGS.nullContext))
+        graph.reset(answer)
+        const engine = new Engine(
+          { settings, amplitudeEventMap: {} },
+          { retry: { maxAttempts: 2 }, sleep: async () => undefined }
+        )
+        const report = await engine.send(events, from)
+        check(report.results, events.length)
+        if (answer === undefined && report.results.some((result) => 'retryable' in result && result.retryable)) {
+          throw new Error('a retryable failure although Meta accepted everything')
+        }
+        // Whatever reached Meta is hashed, and the one never-hashed key we can check is an IP address.
+        for (const request of graph.requests) {
+          for (const event of (request.body as { data?: { user_data?: Record<string, unknown> }[] }).data ?? []) {
+            const problem = userDataProblem(event.user_data ?? {})
+            if (problem) throw new Error(`sent to Meta: ${problem}`)
+          }
+        }
+      }),
+      { numRuns: 80 }
+    )
+  })
+})
