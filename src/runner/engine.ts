@@ -32,6 +32,9 @@ export interface EngineOptions {
   onProgress?: (settled: number, total: number) => void
 }
 
+/** Requests to Meta in flight at once, for batches of different presets or chunks. */
+export const DEFAULT_CONCURRENCY = 4
+
 interface RoutedEvent {
   index: number
   event: SegmentEvent
@@ -195,7 +198,7 @@ export class Engine {
       const batchNodes = await this.executeBatch(destination, batch)
       batch.forEach((item, position) => nodes.set(item.index, batchNodes[position]))
     })
-    await inParallel(tasks, this.options.concurrency ?? 4)
+    await inParallel(tasks, this.options.concurrency ?? DEFAULT_CONCURRENCY)
     return nodes
   }
 

@@ -8,7 +8,6 @@ import type { IngestService } from '../../service'
 import type { Sandbox } from '../../sandbox'
 import { readConfig } from '../config'
 import { pageUrl, sandboxConfig, startEmbeddedSandbox } from '../embedded-sandbox'
-import { DEFAULT_CONCURRENCY } from '../engine'
 import { CliError, messageOf } from '../errors'
 import { parseInputs, readInputText } from '../input'
 import { addConfigOption, parsePort } from '../options'
@@ -106,7 +105,6 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     service = await startIngestService({
       port: options.port,
       sources: { [DEMO_WRITE_KEY]: config },
-      engine: { concurrency: DEFAULT_CONCURRENCY },
       log: (line) => note(`service: ${line}`)
     })
     note(`Embedded sandbox: ${sandbox.url}; ingest service: ${service.url} (write key ${DEMO_WRITE_KEY})`)

@@ -4,7 +4,6 @@ import type { Sandbox } from '../../sandbox'
 import { loadServiceSources, startIngestService } from '../../service'
 import type { IngestService } from '../../service'
 import { pageUrl, SANDBOX_PIXEL_ID, sandboxConfig, startEmbeddedSandbox } from '../embedded-sandbox'
-import { DEFAULT_CONCURRENCY } from '../engine'
 import { CliError, messageOf, registerSecret, UsageError } from '../errors'
 import { parsePort } from '../options'
 import { note, printLine } from '../output'
@@ -46,7 +45,6 @@ async function startService(options: ServeOptions, sources: Record<string, Runne
       host: options.host,
       port: options.port,
       sources,
-      engine: { concurrency: DEFAULT_CONCURRENCY },
       log: note
     })
   } catch (error) {
