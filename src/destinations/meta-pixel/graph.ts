@@ -20,8 +20,9 @@ export interface GraphTarget {
 
 /** Checked before any request, so a typo says what is wrong instead of coming back as a puzzling Meta error. */
 export function checkGraphTarget(target: GraphTarget): { pixelId: string; apiVersion: string } {
-  const pixelId = target.pixelId.trim()
-  const apiVersion = (target.apiVersion || DEFAULT_API_VERSION).trim()
+  // Hosts that skip settings validation (executeBatch) can pass a missing or non-string value.
+  const pixelId = String(target.pixelId ?? '').trim()
+  const apiVersion = String(target.apiVersion || DEFAULT_API_VERSION).trim()
   if (!PIXEL_ID.test(pixelId)) {
     throw new IntegrationError('The Pixel ID must be the digits shown in Events Manager', 'INVALID_PIXEL_ID', 400)
   }

@@ -283,7 +283,10 @@ describe('events refused before any request', () => {
 
   it.each([
     ['a Pixel ID with letters', { pixelId: '12345abc' }, 'The Pixel ID must be the digits shown in Events Manager'],
-    ['an API version without v and .0', { apiVersion: '26' }, 'The Graph API version must look like v26.0']
+    ['an API version without v and .0', { apiVersion: '26' }, 'The Graph API version must look like v26.0'],
+    // executeBatch does not validate settings against their schema the way Destination.onBatch does.
+    ['no Pixel ID at all', { pixelId: undefined }, 'The Pixel ID must be the digits shown in Events Manager'],
+    ['an API version that is a number', { apiVersion: 26 }, 'The Graph API version must look like v26.0']
   ])('answers every event with a 400 configuration error for %s, without a request', async (_, bad, message) => {
     graphEndpoint()
     const events = purchases(4)
@@ -350,6 +353,24 @@ describe('isolating the events Meta rejects', () => {
     expect(results[1018]).toMatchObject({ status: 400, sent: { event_id: 'evt-1018' }, body: { kind: 'data' } })
     expect(results[3]).toMatchObject({ status: 400, errortype: 'PAYLOAD_VALIDATION_FAILED' })
     expect(requests.flatMap(ids).filter((id) => id === 'evt-1019')).toHaveLength(2)
+  })
+
+  it("maps the index Meta names back through test_event_code groups: $['data'][1] of the TEST222 request", async () => {
+    graphEndpoint((body, n) =>
+      body.test_event_code === 'TEST222' && body.data.length === 3 ? invalidParameter(1, n) : acceptAll(body, n)
+    )
+    const events = purchases(6).map((event, i) => ({
+      ...event,
+      properties: { ...event.properties, test_code: i % 2 === 0 ? 'TEST111' : 'TEST222' }
+    }))
+    const mapping = { ...volumeMapping, test_event_code: { '@path': '$.properties.test_code' } }
+
+    const results = await executeBatch(events, { mapping })
+
+    // The TEST222 request carries evt-1, evt-3, evt-5: its element 1 is evt-3.
+    expect(requests).toHaveLength(3)
+    expect(failedIndices(results)).toEqual([3])
+    expect(results[3]).toMatchObject({ status: 400, sent: { event_id: 'evt-3' }, body: { kind: 'data' } })
   })
 
   it('finds 3 bad events Meta does not name by splitting, within 1 + isolationBudget(1000, 3) requests', async () => {
