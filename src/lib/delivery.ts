@@ -6,6 +6,8 @@
  * convicts that event and the rest is resent; a data error that names nobody is bisected.
  * Retrying transient failures is left to the caller, which reads each result's status.
  */
+import { MAX_EVENTS_PER_REQUEST } from './capi-event/meta-constants'
+import { forEachConcurrently } from './concurrency'
 import { type ClassifiedError, classifyNetworkError } from './meta-errors'
 
 export type SendOutcome =
@@ -29,7 +31,6 @@ export interface DeliveryReport {
   requests: number
 }
 
-const MAX_EVENTS_PER_REQUEST = 1000
 const DEFAULT_CONCURRENCY = 2
 const MIN_ISOLATION_BUDGET = 2
 
@@ -254,12 +255,4 @@ function normalizeBatchSize(batchSize: number): number {
 function normalizeConcurrency(concurrency: number | undefined): number {
   if (concurrency === undefined || !Number.isFinite(concurrency)) return DEFAULT_CONCURRENCY
   return Math.max(1, Math.floor(concurrency))
-}
-
-async function forEachConcurrently<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++])
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }

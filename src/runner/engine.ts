@@ -4,6 +4,7 @@ import definition, { metaRequests } from '../destinations/meta-pixel'
 import type { MetaRequestRecord, Settings } from '../destinations/meta-pixel'
 import { buildEvents, toMultiStatus } from '../destinations/meta-pixel/sendEvent/send'
 import { MAX_EVENTS_PER_REQUEST } from '../lib/capi-event'
+import { forEachConcurrently } from '../lib/concurrency'
 import type { ServerEvent } from '../lib/capi-event'
 import { backoffDelayMs, DEFAULT_RETRY_POLICY } from './backoff'
 import type { RetryPolicy } from './backoff'
@@ -71,19 +72,6 @@ function chunk<T>(items: T[], size: number): T[][] {
   const chunks: T[][] = []
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size))
   return chunks
-}
-
-async function inParallel<T>(tasks: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length)
-  let next = 0
-  const worker = async () => {
-    while (next < tasks.length) {
-      const current = next++
-      results[current] = await tasks[current]()
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker))
-  return results
 }
 
 function retryAfterOf(node: MultiStatusNode): number {
@@ -194,11 +182,10 @@ export class Engine {
     for (const item of routed) byRoute.set(item.route, [...(byRoute.get(item.route) ?? []), item])
     const batches = [...byRoute.values()].flatMap((items) => chunk(items, MAX_EVENTS_PER_REQUEST))
     const nodes = new Map<number, MultiStatusNode>()
-    const tasks = batches.map((batch) => async () => {
+    await forEachConcurrently(batches, this.options.concurrency ?? DEFAULT_CONCURRENCY, async (batch) => {
       const batchNodes = await this.executeBatch(destination, batch)
       batch.forEach((item, position) => nodes.set(item.index, batchNodes[position]))
     })
-    await inParallel(tasks, this.options.concurrency ?? DEFAULT_CONCURRENCY)
     return nodes
   }
 
