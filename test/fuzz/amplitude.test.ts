@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check'
 import { amplitudeToSegment } from '../../src/lib/amplitude'
-import { amplitudeSeeds, anyInput, piiIn } from './arbitraries'
+import { amplitudeSeeds, anyInput, piiIn, runs } from './arbitraries'
 
 const seeds = amplitudeSeeds(Date.now())
 const eventMap = fc.oneof(
@@ -34,7 +34,7 @@ describe('amplitudeToSegment on arbitrary input', () => {
           if (leaked) throw new Error(`error leaks "${leaked}": ${result.error.slice(0, 200)}`)
         }
       }),
-      { numRuns: 1500 }
+      { numRuns: runs(1500) }
     )
   })
 
@@ -47,7 +47,7 @@ describe('amplitudeToSegment on arbitrary input', () => {
         expect(second).toEqual(first)
         expect(input).toEqual(before)
       }),
-      { numRuns: 800 }
+      { numRuns: runs(800) }
     )
   })
 })

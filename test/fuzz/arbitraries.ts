@@ -340,3 +340,9 @@ export const KNOWN_BUGS = {
 export function withoutKnownLeaks(text: unknown): unknown {
   return typeof text === 'string' ? text.replace(/currency \\?"[^"\\]*\\?" is not an ISO-4217 code/g, '') : text
 }
+
+/** numRuns scaled by FUZZ_SCALE (default 1): `FUZZ_SCALE=20 npx jest test/fuzz` hunts longer than the suite does. */
+export function runs(numRuns: number): number {
+  const scale = Number(process.env.FUZZ_SCALE ?? 1)
+  return Math.max(1, Math.round(numRuns * (Number.isFinite(scale) && scale > 0 ? scale : 1)))
+}

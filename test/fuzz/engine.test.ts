@@ -12,7 +12,7 @@ import type { MetaResponse } from '../../src/conformance/fixture'
 import { Engine } from '../../src/runner/engine'
 import type { EventResult } from '../../src/runner/engine'
 import type { InputSource } from '../../src/runner/input'
-import { amplitudeSeeds, anyInput, KNOWN_BUGS, piiIn, segmentSeeds, withoutKnownLeaks } from './arbitraries'
+import { amplitudeSeeds, anyInput, KNOWN_BUGS, piiIn, segmentSeeds, withoutKnownLeaks, runs } from './arbitraries'
 
 const settings = {
   pixelId: '123456789012345',
@@ -79,7 +79,7 @@ describe('Engine.map on arbitrary inputs', () => {
         const engine = new Engine({ settings, amplitudeEventMap })
         check(await engine.map(events, from), events.length)
       }),
-      { numRuns: 100 }
+      { numRuns: runs(100) }
     )
   })
 })
@@ -146,7 +146,7 @@ describe('Engine.send on arbitrary inputs and Meta answers', () => {
           }
         }
       }),
-      { numRuns: 80 }
+      { numRuns: runs(80) }
     )
   })
 })

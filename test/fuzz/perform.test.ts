@@ -9,7 +9,7 @@ import nock from 'nock'
 import { createTestIntegration, Destination } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import definition from '../../src'
-import { anyInput, KNOWN_BUGS, piiIn, segmentSeeds, withoutKnownLeaks } from './arbitraries'
+import { anyInput, KNOWN_BUGS, piiIn, segmentSeeds, withoutKnownLeaks, runs } from './arbitraries'
 
 const settings = {
   pixelId: '123456789012345',
@@ -81,7 +81,7 @@ describe('perform (testAction) on arbitrary input', () => {
           if (problem) throw new Error(problem)
         }
       }),
-      { numRuns: 200 }
+      { numRuns: runs(200) }
     )
   })
 
@@ -125,7 +125,7 @@ describe('perform (testAction) on arbitrary input', () => {
           if (problem) throw new Error(problem)
         }
       }),
-      { numRuns: 150 }
+      { numRuns: runs(150) }
     )
   })
 })
@@ -148,7 +148,7 @@ describe('the host path (Destination.onEvent with every preset subscribed)', () 
           destination.responses.splice(0)
         }
       }),
-      { numRuns: 200 }
+      { numRuns: runs(200) }
     )
   })
 })
@@ -186,7 +186,7 @@ describe('performBatch (executeBatch) on arbitrary batches', () => {
           }
         }
       ),
-      { numRuns: 120 }
+      { numRuns: runs(120) }
     )
   })
 })

@@ -9,7 +9,7 @@ import { startFakeGraph } from '../../src/conformance/fake-graph'
 import type { FakeGraph } from '../../src/conformance/fake-graph'
 import { startIngestService } from '../../src/service'
 import type { IngestService } from '../../src/service'
-import { amplitudeSeeds, anyInput, KNOWN_BUGS, piiIn, segmentSeeds, withoutKnownLeaks } from './arbitraries'
+import { amplitudeSeeds, anyInput, KNOWN_BUGS, piiIn, segmentSeeds, withoutKnownLeaks, runs } from './arbitraries'
 
 const WRITE_KEY = 'fuzz-segment-write-key'
 const API_KEY = 'fuzz-amplitude-api-key'
@@ -130,7 +130,7 @@ describe('the ingest service on arbitrary requests', () => {
           }
         }
       }),
-      { numRuns: 100 }
+      { numRuns: runs(100) }
     )
   })
 })
