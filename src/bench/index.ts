@@ -24,6 +24,7 @@ import {
   table
 } from './measure'
 import type { Sample } from './measure'
+import { parseFql } from '@segment/destination-subscriptions'
 import { DEFAULT_CONCURRENCY } from '../runner/engine'
 import { SandboxChild } from './sandbox-client'
 import type { SandboxStats } from './sandbox-client'
@@ -35,6 +36,7 @@ import {
   newEngine,
   performEndToEnd,
   purchasePreset,
+  requestFloor,
   workFloor
 } from './scenarios'
 
@@ -87,12 +89,22 @@ interface RunSamples {
   work: Sample[]
   batched: Sample[]
   perform: Sample[]
+  requestFloor: Sample[]
   sandboxBatchedRequests: number[]
   sandboxPerformRequests: number[]
   sandboxCpuPerBatchedEvent: number[]
   mappingOnly: Sample[]
   validationOnly: Sample[]
   variants: Map<string, Sample[]>
+}
+
+/** CPU µs of one parseFql, as Destination.onSubscription does per event. */
+function fqlParseMicros(subscribe: string, times = 3_000): number {
+  for (let i = 0; i < 500; i++) parseFql(subscribe)
+  const started = process.cpuUsage()
+  for (let i = 0; i < times; i++) parseFql(subscribe)
+  const used = process.cpuUsage(started)
+  return (used.user + used.system) / times
 }
 
 function medianOf(samples: Sample[], metric: (sample: Sample) => number): number {
@@ -127,6 +139,7 @@ async function runRepeated(options: Options, sandbox: SandboxChild): Promise<Run
     work: [],
     batched: [],
     perform: [],
+    requestFloor: [],
     sandboxBatchedRequests: [],
     sandboxPerformRequests: [],
     sandboxCpuPerBatchedEvent: [],
@@ -144,7 +157,10 @@ async function runRepeated(options: Options, sandbox: SandboxChild): Promise<Run
     await workFloor(await mappedPayloads(warm, mapping))
     await batchedEndToEnd(warm, mapping)
   }
-  if (wants.has('perform')) await performEndToEnd(warm.slice(0, 300), { subscribe, mapping })
+  if (wants.has('perform')) {
+    await performEndToEnd(warm.slice(0, 300), { subscribe, mapping })
+    await requestFloor(await mappedPayloads(warm.slice(0, 300), mapping), 300)
+  }
   if (wants.has('experiments')) for (const variant of variants) await variantFloor(warm, variant.mapping)
 
   for (let run = 1; run <= options.runs; run++) {
@@ -175,6 +191,8 @@ async function runRepeated(options: Options, sandbox: SandboxChild): Promise<Run
       if (perform.sample.ok !== perform.sample.events) {
         throw new Error(`only ${perform.sample.ok} of ${perform.sample.events} perform events were delivered`)
       }
+      const slice = events.slice(0, options.performEvents)
+      samples.requestFloor.push(await requestFloor(await mappedPayloads(slice, mapping), options.performEvents))
       parts.push(`perform ${fmt(eventsPerSecond(perform.sample))}/s`)
     }
     if (wants.has('experiments')) {
@@ -205,6 +223,8 @@ interface MemoryReport {
   rssAfterLast: number
   heapAfterFirst: number
   heapAfterLast: number
+  /** RSS right after each chunk. */
+  rssSeries: number[]
 }
 
 async function runMemory(options: Options, sandbox: SandboxChild): Promise<MemoryReport> {
@@ -227,7 +247,8 @@ async function runMemory(options: Options, sandbox: SandboxChild): Promise<Memor
     rssAfterFirst: 0,
     rssAfterLast: 0,
     heapAfterFirst: 0,
-    heapAfterLast: 0
+    heapAfterLast: 0,
+    rssSeries: []
   }
   let cpuUs = 0
   const chunks = Math.ceil(options.memoryEvents / options.memoryChunk)
@@ -241,8 +262,9 @@ async function runMemory(options: Options, sandbox: SandboxChild): Promise<Memor
     report.requests += sample.requests ?? 0
     report.chunkRates.push(eventsPerSecond(sample))
     cpuUs += sample.cpuUs
+    report.rssSeries.push(sampler.sample())
     if (chunk === 0 || chunk === chunks - 1) {
-      const rss = sampler.sample()
+      const rss = report.rssSeries[report.rssSeries.length - 1]
       collectGarbage()
       const heap = process.memoryUsage().heapUsed
       if (chunk === 0) Object.assign(report, { rssAfterFirst: rss, heapAfterFirst: heap })
@@ -311,6 +333,7 @@ function printRepeated(options: Options, samples: RunSamples): void {
   row('framework floor: executeBatch, performBatch no-op', samples.framework)
   row('work floor: buildServerEvent + JSON.stringify', samples.work)
   row('batched: executeBatch (1,000/request) → sandbox', samples.batched, { requests: true, inside: true })
+  row('HTTP floor: request client POST, 1 built event', samples.requestFloor, { requests: true })
   row('perform: Destination.onEvent (1/request) → sandbox', samples.perform, { requests: true, inside: true })
   if (rows.length === 0) return
   log()
@@ -340,10 +363,19 @@ function printRepeated(options: Options, samples: RunSamples): void {
     )
   }
   if (samples.perform.length > 0) {
+    const performRate = medianOf(samples.perform, eventsPerSecond)
+    const floorRate = medianOf(samples.requestFloor, eventsPerSecond)
     log(
-      `  perform: ${fmt(medianOf(samples.perform, eventsPerSecond))} events/s; sandbox saw ` +
-        `${fmt(median(samples.sandboxPerformRequests))} requests per ${fmt(options.performEvents)} events` +
+      `  perform: ${fmt(performRate)} events/s = ${fmt((performRate / floorRate) * 100, 1)} % of the HTTP floor;` +
+        ` sandbox saw ${fmt(median(samples.sandboxPerformRequests))} requests per ${fmt(options.performEvents)} events` +
         ` (Segment's own Meta destination, one event per request: about 1,300–1,600 events/s here)`
+    )
+    const { subscribe } = purchasePreset()
+    const short = 'type = "track" and event = "Order Completed"'
+    log(
+      `  FQL: actions-core parses the subscription on every onEvent; the Purchase preset's (${fmt(subscribe.length)}` +
+        ` chars, ${subscribe.split(' or ').length} names) costs ${fmt(fqlParseMicros(subscribe), 1)} µs a parse,` +
+        ` '${short}' ${fmt(fqlParseMicros(short), 1)} µs`
     )
   }
 }
@@ -395,6 +427,7 @@ function printMemory(options: Options, report: MemoryReport): void {
         [`RSS after ${fmt(options.memoryChunk)} events`, mebibytes(report.rssAfterFirst)],
         [`RSS after ${fmt(report.events)} events`, mebibytes(report.rssAfterLast)],
         ['peak RSS (sampled every 50 ms)', mebibytes(report.peakRss)],
+        ['RSS after each chunk (MiB)', report.rssSeries.map((rss) => (rss / 1024 / 1024).toFixed(0)).join(' ')],
         [
           `heap used after GC, ${fmt(options.memoryChunk)} → ${fmt(report.events)}`,
           `${mebibytes(report.heapAfterFirst)} → ${mebibytes(report.heapAfterLast)}`

@@ -1,8 +1,8 @@
-import { Destination } from '@segment/actions-core'
+import { createRequestClient, Destination } from '@segment/actions-core'
 import type { ActionDefinition, DestinationDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
 import definition, { metaRequests } from '../destinations/meta-pixel'
 import type { Settings } from '../destinations/meta-pixel'
-import { DEFAULT_PARTNER_AGENT } from '../destinations/meta-pixel/graph'
+import { DEFAULT_PARTNER_AGENT, eventsUrl } from '../destinations/meta-pixel/graph'
 import type { Payload } from '../destinations/meta-pixel/sendEvent/payload'
 import { buildServerEvent, MAX_EVENTS_PER_REQUEST } from '../lib/capi-event'
 import type { BuildOptions, ServerEvent } from '../lib/capi-event'
@@ -183,6 +183,30 @@ export function performEndToEnd(events: SegmentEvent[], subscription: { subscrib
       return delivered
     })
     return { events: events.length, ok, requests, insideCpuUs: inside.cpuUs, insideWallMs: inside.wallMs }
+  })
+}
+
+/**
+ * HTTP floor for perform: one POST per event of an already built body through actions-core's request client, one
+ * after the other; no mapping, validation or FQL. What any one-event-per-request destination pays at least.
+ */
+export function requestFloor(batches: Payload[][], count: number): Promise<Sample> {
+  const options = buildOptions(Date.now())
+  const bodies: { data: ServerEvent[]; partner_agent?: string }[] = []
+  for (const payload of batches.flat()) {
+    if (bodies.length >= count) break
+    const built = buildServerEvent(payload, options)
+    if (built.ok) bodies.push({ data: [built.event], partner_agent: settings.partnerAgent })
+  }
+  const request = createRequestClient({ headers: { Authorization: `Bearer ${settings.accessToken}` } })
+  const url = eventsUrl(settings)
+  return measure(async () => {
+    let ok = 0
+    for (const body of bodies) {
+      const response = await request(url, { method: 'POST', json: body, throwHttpErrors: false })
+      if (response.ok) ok++
+    }
+    return { events: bodies.length, ok, requests: bodies.length }
   })
 }
 
