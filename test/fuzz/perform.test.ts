@@ -9,7 +9,7 @@ import nock from 'nock'
 import { createTestIntegration, Destination } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import definition from '../../src'
-import { anyInput, KNOWN_BUGS, piiIn, segmentSeeds, withoutKnownLeaks, runs } from './arbitraries'
+import { anyInput, ACTIONS_CORE_CRASHES, piiIn, segmentSeeds, runs } from './arbitraries'
 
 const settings = {
   pixelId: '123456789012345',
@@ -36,7 +36,7 @@ const presetMappings = presets.map((preset) => preset.mapping as JSONObject)
 function thrownProblem(error: unknown, { schemaNeedsStatus }: { schemaNeedsStatus: boolean }): string | undefined {
   if (!(error instanceof Error)) return `threw a non-Error: ${String(error)}`
   const status = (error as { status?: unknown }).status
-  const leaked = piiIn(withoutKnownLeaks(error.message))
+  const leaked = piiIn(error.message)
   if (leaked) return `${error.name} message leaks "${leaked}": ${error.message.slice(0, 200)}`
   if (SCHEMA.has(error.name)) {
     return schemaNeedsStatus && typeof status !== 'number' ? `${error.name} without a status` : undefined
@@ -68,7 +68,7 @@ describe('perform (testAction) on arbitrary input', () => {
     const testDestination = createTestIntegration(definition)
     await fc.assert(
       fc.asyncProperty(anyInput(seeds), fc.constantFrom(...presetMappings), async (event, mapping) => {
-        fc.pre(!KNOWN_BUGS.nullContext(event))
+        fc.pre(!ACTIONS_CORE_CRASHES.nullContext(event))
         try {
           await testDestination.testAction('sendEvent', {
             event: event as Partial<SegmentEvent>,
@@ -138,7 +138,7 @@ describe('the host path (Destination.onEvent with every preset subscribed)', () 
       fc.asyncProperty(anyInput(seeds), async (input) => {
         // Hosts only hand onEvent objects (actions-core itself reads event.type first).
         const event = input !== null && typeof input === 'object' && !Array.isArray(input) ? input : { event: input }
-        fc.pre(!KNOWN_BUGS.nullContext(event))
+        fc.pre(!ACTIONS_CORE_CRASHES.nullContext(event))
         try {
           await destination.onEvent(event as SegmentEvent, { ...settings, subscriptions } as unknown as JSONObject)
         } catch (error) {
@@ -165,7 +165,7 @@ describe('performBatch (executeBatch) on arbitrary batches', () => {
           const objects = events.map((event) =>
             event !== null && typeof event === 'object' && !Array.isArray(event) ? event : { event }
           )
-          fc.pre(!objects.some(KNOWN_BUGS.nullContext))
+          fc.pre(!objects.some(ACTIONS_CORE_CRASHES.nullContext))
           try {
             const nodes = (await destination.executeBatch('sendEvent', {
               events: objects as SegmentEvent[],
@@ -176,7 +176,7 @@ describe('performBatch (executeBatch) on arbitrary batches', () => {
             for (const node of nodes) {
               expect(typeof node.status).toBe('number')
               if ((node.status as number) >= 300) {
-                const leaked = piiIn(withoutKnownLeaks(node.errormessage)) ?? piiIn(node.body)
+                const leaked = piiIn(node.errormessage) ?? piiIn(node.body)
                 if (leaked)
                   throw new Error(`error answer leaks "${leaked}": ${String(node.errormessage).slice(0, 200)}`)
               }

@@ -4,9 +4,77 @@ import type { CapiContent, CommerceInput, ContentInput } from './types'
 
 export type CustomDataResult = { ok: true; customData?: Record<string, unknown> } | { ok: false; error: string }
 
-// Free-form custom properties must never carry raw customer information to Meta: these keys are dropped.
-const PII_KEY =
-  /^(e-?mail|phone|mobile|first_?name|last_?name|full_?name|user_?name|birthday|birth_?date|date_?of_?birth|dob|gender|address|street|city|state|zip|zip_?code|postal_?code|country|ip|ip_?address|user_?agent|ssn|password)$/i
+// Free-form custom properties must never carry raw customer information. A key is personal when one of its words
+// (split at case changes, _, -, . and spaces) names contact or identity data, or when "name" is qualified by a
+// person word: customer_name and billingAddress are dropped, product_name and plan are kept.
+const PERSONAL_WORDS = new Set([
+  'email',
+  'phone',
+  'mobile',
+  'tel',
+  'telephone',
+  'fax',
+  'address',
+  'street',
+  'zip',
+  'zipcode',
+  'postcode',
+  'postal',
+  'city',
+  'birthday',
+  'birthdate',
+  'dob',
+  'birth',
+  'gender',
+  'ssn',
+  'password',
+  'passport',
+  'ip',
+  'useragent',
+  'surname',
+  'firstname',
+  'lastname',
+  'fullname',
+  'username'
+])
+const PERSON_WORDS = new Set([
+  'first',
+  'last',
+  'full',
+  'middle',
+  'given',
+  'family',
+  'customer',
+  'user',
+  'person',
+  'contact',
+  'billing',
+  'shipping',
+  'recipient',
+  'buyer',
+  'member',
+  'client',
+  'display',
+  'maiden'
+])
+const PERSONAL_KEYS = new Set(['state', 'country'])
+
+function keyWords(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+}
+
+export function isPersonalKey(key: string): boolean {
+  const words = keyWords(key)
+  if (words.some((word) => PERSONAL_WORDS.has(word))) return true
+  if (words.length === 1 && PERSONAL_KEYS.has(words[0])) return true
+  if (PERSONAL_WORDS.has(words.join(''))) return true
+  return words.includes('name') && words.some((word) => PERSON_WORDS.has(word))
+}
+
 const EMAIL_LIKE = /[^\s@]+@[^\s@]+\.[^\s@]+/
 // Keys that belong elsewhere in the server event (user_data or the event itself), not in custom data.
 const EVENT_LEVEL_KEY = /^(fbc|fbp|fbclid|action_source|event_id|event_time|event_source_url)$/i
@@ -19,28 +87,22 @@ function isDeliveryCategory(value: string): boolean {
   return (DELIVERY_CATEGORIES as readonly string[]).includes(value)
 }
 
-/** A nested custom value without personal information at any depth; undefined when it is itself personal. */
+/** A custom value without personal information at any depth; undefined when it is itself personal. */
 function withoutPersonalData(value: unknown): unknown {
   if (typeof value === 'string') return EMAIL_LIKE.test(value) ? undefined : value
   if (Array.isArray(value)) return value.map(withoutPersonalData).filter((item) => item !== undefined)
   if (value === null || typeof value !== 'object') return value
   const kept: Record<string, unknown> = {}
   for (const [key, item] of Object.entries(value)) {
-    const safeItem = PII_KEY.test(key) ? undefined : withoutPersonalData(item)
+    const safeItem = isPersonalKey(key) ? undefined : withoutPersonalData(item)
     if (safeItem !== undefined) kept[key] = safeItem
   }
   return kept
 }
 
 function safeCustomProperties(custom: Record<string, unknown> | undefined): Record<string, unknown> {
-  const safe: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(custom ?? {})) {
-    if (PII_KEY.test(key) || EVENT_LEVEL_KEY.test(key) || (typeof value === 'string' && EMAIL_LIKE.test(value)))
-      continue
-    // Objects and arrays are cleaned too: an email nested in them would reach Meta just the same.
-    safe[key] = withoutPersonalData(value)
-  }
-  return safe
+  const ownKeys = Object.entries(custom ?? {}).filter(([key]) => !EVENT_LEVEL_KEY.test(key))
+  return withoutPersonalData(Object.fromEntries(ownKeys)) as Record<string, unknown>
 }
 
 type ContentsResult = { ok: true; contents?: CapiContent[] } | { ok: false; error: string }
@@ -85,7 +147,10 @@ function resolveCurrency(given: string | undefined, hasValue: boolean, defaultCu
   const raw = given ?? (hasValue ? defaultCurrency : undefined)
   if (raw === undefined || raw.trim() === '') return { ok: true }
   const currency = normaliseCurrency(raw)
-  return currency ? { ok: true, currency } : { ok: false, error: `currency "${raw}" is not an ISO-4217 code` }
+  if (currency) return { ok: true, currency }
+  // The value is quoted only when it is code-sized: whatever longer text was mapped here may be personal data.
+  const shown = /^[A-Za-z$€£¥]{1,4}$/.test(raw.trim()) ? ` "${raw.trim()}"` : ''
+  return { ok: false, error: `currency${shown} is not an ISO-4217 code` }
 }
 
 /**

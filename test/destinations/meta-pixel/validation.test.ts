@@ -102,9 +102,15 @@ describe('Purchase currency and value', () => {
     )
   })
 
-  it.each(['dollars', 'US$', 'XYZW'])('refuses the currency %p, which is not ISO-4217', async (currency) => {
+  it.each(['US$', 'XYZW'])('refuses the currency %p, which is not ISO-4217, and quotes it', async (currency) => {
     expect(await refusal(orderCompleted({ properties: { currency } }))).toMatch(
       new RegExp(`currency "${currency.replace('$', '\\$')}" is not an ISO-4217 code`)
+    )
+  })
+
+  it('refuses a longer currency value without quoting it, since it may be anything, personal data included', async () => {
+    expect(await refusal(orderCompleted({ properties: { currency: 'dollars' } }))).toBe(
+      'currency is not an ISO-4217 code'
     )
   })
 

@@ -1,4 +1,4 @@
-import { buildCustomData } from '../../../src/lib/capi-event/custom-data'
+import { buildCustomData, isPersonalKey } from '../../../src/lib/capi-event/custom-data'
 
 describe('buildCustomData custom properties', () => {
   it('keeps ordinary properties and lets typed fields win on a name clash', () => {
@@ -25,4 +25,35 @@ describe('buildCustomData custom properties', () => {
   it('sends no custom_data at all when nothing is left', () => {
     expect(buildCustomData('PageView', { custom_data: { fbp: 'fb.1.1.123' } })).toEqual({ ok: true })
   })
+})
+
+describe('isPersonalKey', () => {
+  it.each([
+    'email',
+    'Email_Address',
+    'phone_number',
+    'mobilePhone',
+    'customer_name',
+    'billingAddress',
+    'shipping_street',
+    'postcode',
+    'zip_code',
+    'date_of_birth',
+    'user_agent',
+    'ip_address',
+    'firstName',
+    'Last Name',
+    'username',
+    'state',
+    'country'
+  ])('drops %p', (key) => {
+    expect(isPersonalKey(key)).toBe(true)
+  })
+
+  it.each(['product_name', 'plan', 'name', 'content_name', 'tip', 'order_id', 'user_id', 'state_of_order', 'coupon'])(
+    'keeps %p',
+    (key) => {
+      expect(isPersonalKey(key)).toBe(false)
+    }
+  )
 })

@@ -1,8 +1,8 @@
 // Process-level tests run the compiled CLI (dist/), so it is rebuilt from the sources under test first.
-const { execFileSync } = require('node:child_process')
-const { join } = require('node:path')
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
 
-module.exports = async function buildDist() {
+export default async function buildDist(): Promise<void> {
   const root = join(__dirname, '..')
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
     cwd: root,
