@@ -4,7 +4,7 @@
  * Prints figures only; nothing here is a pass/fail test.
  *
  * Options: --runs 5  --events 10000  --perform-events 2000  --memory-events 100000  --engine-concurrency 0 (Engine default)
- * --concurrency-events 10000  --experiment-events 2000  --experiment-rounds 3  --only a,b  (sections: batched, perform, experiments, memory, concurrency).
+ * --concurrency-events 10000  --experiment-events 2000  --experiment-rounds 3  --no-floors  --only a,b  (sections: batched, perform, experiments, memory, concurrency).
  */
 import os from 'node:os'
 import type { SegmentEvent } from '@segment/actions-core'
@@ -54,6 +54,8 @@ interface Options {
   concurrencyEvents: number
   experimentEvents: number
   experimentRounds: number
+  /** Skip the floors in the batched section, e.g. to profile the end-to-end path alone. */
+  noFloors: boolean
   sections: Set<Section>
 }
 
@@ -79,6 +81,7 @@ function parseOptions(argv: string[]): Options {
     concurrencyEvents: value('concurrency-events', 10_000),
     experimentEvents: value('experiment-events', 2_000),
     experimentRounds: value('experiment-rounds', 3),
+    noFloors: argv.includes('--no-floors'),
     sections: new Set(only as Section[])
   }
 }
@@ -160,8 +163,10 @@ async function runRepeated(options: Options, sandbox: SandboxChild): Promise<Run
   // Warm-up: JIT, AJV schema compilation, keep-alive sockets. Not reported.
   const warm = orderCompletedEvents(2_000, 999)
   if (wants.has('batched')) {
-    await frameworkFloor(warm, mapping)
-    await workFloor(await mappedPayloads(warm, mapping))
+    if (!options.noFloors) {
+      await frameworkFloor(warm, mapping)
+      await workFloor(await mappedPayloads(warm, mapping))
+    }
     await batchedEndToEnd(warm, mapping)
   }
   if (wants.has('perform')) {
@@ -175,19 +180,22 @@ async function runRepeated(options: Options, sandbox: SandboxChild): Promise<Run
     const events: SegmentEvent[] = orderCompletedEvents(count, run)
     const parts: string[] = []
     if (wants.has('batched')) {
-      const payloads = await mappedPayloads(events, mapping)
-      const framework = await frameworkFloor(events, mapping)
-      const work = await workFloor(payloads)
-      const batched = await delta(sandbox, () => batchedEndToEnd(events.slice(0, options.events), mapping))
-      samples.framework.push(framework)
-      samples.work.push(work)
+      const batchEvents = events.slice(0, options.events)
+      if (!options.noFloors) {
+        const payloads = await mappedPayloads(batchEvents, mapping)
+        const framework = await frameworkFloor(batchEvents, mapping)
+        samples.framework.push(framework)
+        samples.work.push(await workFloor(payloads))
+        parts.push(`floor ${fmt(eventsPerSecond(framework))}/s`)
+      }
+      const batched = await delta(sandbox, () => batchedEndToEnd(batchEvents, mapping))
       samples.batched.push(batched.sample)
       samples.sandboxBatchedRequests.push(batched.sandbox.requests)
       samples.sandboxCpuPerBatchedEvent.push(batched.sandbox.cpuUs / batched.sample.events)
       if (batched.sample.ok !== batched.sample.events) {
         throw new Error(`only ${batched.sample.ok} of ${batched.sample.events} batched events were delivered`)
       }
-      parts.push(`floor ${fmt(eventsPerSecond(framework))}/s`, `batched ${fmt(eventsPerSecond(batched.sample))}/s`)
+      parts.push(`batched ${fmt(eventsPerSecond(batched.sample))}/s`)
     }
     if (wants.has('perform')) {
       const perform = await delta(sandbox, () =>
