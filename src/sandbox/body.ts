@@ -1,29 +1,8 @@
-import type { IncomingMessage } from 'node:http'
 import { isPlainObject } from './customer-keys'
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 
-export interface RawBody {
-  bytes: Buffer
-  tooLarge: boolean
-}
-
-/**
- * Reads the whole body, keeping at most `limitBytes`. The rest is drained rather than cut off so the client
- * gets a clean 413 instead of a reset connection while it is still uploading.
- */
-export function readBody(req: IncomingMessage, limitBytes: number): Promise<RawBody> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= limitBytes) chunks.push(chunk)
-    })
-    req.on('end', () => resolve({ bytes: Buffer.concat(chunks), tooLarge: size > limitBytes }))
-    req.on('error', reject)
-  })
-}
+export { readBody } from '../lib/http-body'
 
 /** Parameters of a Graph POST, or undefined when the body (or its `data` field) is not valid JSON. */
 export async function parseParams(

@@ -1,3 +1,4 @@
+import { readBody as readLimitedBody } from '../lib/http-body'
 import type { IncomingMessage } from 'node:http'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 
@@ -7,20 +8,6 @@ export type BodyResult =
   | { ok: true; bytes: Buffer }
   | { ok: false; status: 413; reason: string }
   | { ok: false; status: 400 | 415; reason: string }
-
-/** Reads the raw body, keeping at most `limit` bytes; the rest is drained so the client reads a clean 413. */
-function readRaw(req: IncomingMessage, limit: number): Promise<{ bytes: Buffer; tooLarge: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= limit) chunks.push(chunk)
-    })
-    req.on('end', () => resolve({ bytes: Buffer.concat(chunks), tooLarge: size > limit }))
-    req.on('error', reject)
-  })
-}
 
 // RudderStack's SDKs gzip their batches by default; the limit applies to the decompressed body too.
 function decode(bytes: Buffer, encoding: string, limit: number): Buffer {
@@ -37,7 +24,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Bod
     .trim()
     .toLowerCase()
   const declared = Number(req.headers['content-length'])
-  const raw = await readRaw(req, limit)
+  const raw = await readLimitedBody(req, limit)
   const tooLarge = { ok: false, status: 413, reason: `the body is larger than ${limit} bytes` } as const
   if (raw.tooLarge || declared > limit) return tooLarge
   if (!ENCODINGS.has(encoding)) return { ok: false, status: 415, reason: `unsupported content-encoding ${encoding}` }

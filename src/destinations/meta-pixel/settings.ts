@@ -1,5 +1,5 @@
 import type { GlobalSetting } from '@segment/actions-core'
-import { ACTION_SOURCES, LDU_STATES } from '../../lib/capi-event'
+import { ACTION_SOURCES, LDU_COUNTRIES, LDU_STATES } from '../../lib/capi-event'
 import type { PayloadOf } from './field-types'
 import { DEFAULT_API_VERSION, DEFAULT_PARTNER_AGENT } from './graph'
 
@@ -52,10 +52,7 @@ export const settingsFields = {
     label: 'Limited Data Use country',
     description: '1 for the United States, 0 to let Meta geolocate from the IP address.',
     type: 'number',
-    choices: [
-      { value: 0, label: 'Geolocate (0)' },
-      { value: 1, label: 'United States (1)' }
-    ],
+    choices: LDU_COUNTRIES.map((country) => ({ ...country })),
     default: 0
   },
   limitedDataUseState: {

@@ -59,6 +59,12 @@ export const INSUFFICIENT_KEY_SETS: readonly (readonly string[])[] = [
   ['ln', 'ge']
 ]
 
+/** Limited Data Use country codes Meta accepts. */
+export const LDU_COUNTRIES = [
+  { value: 0, label: 'Geolocate (0)' },
+  { value: 1, label: 'United States (1)' }
+] as const
+
 /** Limited Data Use state codes Meta accepts (0 = let Meta geolocate). */
 export const LDU_STATES = [
   { value: 0, label: 'Geolocate (0)' },

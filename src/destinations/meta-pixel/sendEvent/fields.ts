@@ -1,5 +1,11 @@
 import type { InputField } from '@segment/actions-core'
-import { ACTION_SOURCES, DELIVERY_CATEGORIES, LDU_STATES, MAX_EVENTS_PER_REQUEST } from '../../../lib/capi-event'
+import {
+  ACTION_SOURCES,
+  DELIVERY_CATEGORIES,
+  LDU_COUNTRIES,
+  LDU_STATES,
+  MAX_EVENTS_PER_REQUEST
+} from '../../../lib/capi-event'
 import { contentsFrom, firstOf, path } from './directives'
 
 const actionSourceChoices = ACTION_SOURCES.map((value) => ({ value, label: value }))
@@ -405,10 +411,7 @@ export const fields = {
     label: 'Limited Data Use country',
     description: '1 for the United States, 0 to let Meta geolocate.',
     type: 'integer',
-    choices: [
-      { value: 0, label: 'Geolocate (0)' },
-      { value: 1, label: 'United States (1)' }
-    ]
+    choices: LDU_COUNTRIES.map((country) => ({ ...country }))
   },
   data_processing_options_state: {
     label: 'Limited Data Use state',
