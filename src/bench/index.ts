@@ -442,14 +442,16 @@ function printMemory(options: Options, report: MemoryReport): void {
       ['figure', 'value'],
       [
         ['delivered (status 200)', fmt(report.ok)],
-        ['HTTP requests (floor ≤ 101)', `${fmt(report.requests)} (sandbox saw ${fmt(report.sandboxRequests)})`],
+        [
+          `HTTP requests (floor ≤ ${fmt(Math.ceil(report.events / 1000) + 1)})`,
+          `${fmt(report.requests)} (sandbox saw ${fmt(report.sandboxRequests)})`
+        ],
         ['events/s (median of chunks)', fmt(median(report.chunkRates))],
         ['CPU µs/event', fmt(report.cpuPerEvent, 1)],
         ['RSS before', mebibytes(report.baselineRss)],
         [`RSS after ${fmt(options.memoryChunk)} events`, mebibytes(report.rssAfterFirst)],
         [`RSS after ${fmt(report.events)} events`, mebibytes(report.rssAfterLast)],
         ['peak RSS (sampled every 50 ms)', mebibytes(report.peakRss)],
-        ['RSS after each chunk (MiB)', report.rssSeries.map((rss) => (rss / 1024 / 1024).toFixed(0)).join(' ')],
         [
           `heap used after GC, ${fmt(options.memoryChunk)} → ${fmt(report.events)}`,
           `${mebibytes(report.heapAfterFirst)} → ${mebibytes(report.heapAfterLast)}`
@@ -457,6 +459,7 @@ function printMemory(options: Options, report: MemoryReport): void {
       ]
     )
   )
+  log(`  RSS after each chunk (MiB): ${report.rssSeries.map((rss) => (rss / 1024 / 1024).toFixed(0)).join(' ')}`)
 }
 
 async function main(): Promise<void> {
