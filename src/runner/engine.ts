@@ -5,6 +5,7 @@ import type { MetaRequestRecord, Settings } from '../destinations/meta-pixel'
 import { buildEvents, toMultiStatus } from '../destinations/meta-pixel/sendEvent/send'
 import { MAX_EVENTS_PER_REQUEST } from '../lib/capi-event'
 import { forEachConcurrently } from '../lib/concurrency'
+import { groupBy } from '../lib/group-by'
 import type { ServerEvent } from '../lib/capi-event'
 import { backoffDelayMs, DEFAULT_RETRY_POLICY } from './backoff'
 import type { RetryPolicy } from './backoff'
@@ -178,8 +179,7 @@ export class Engine {
     destination: MetaPixelDestination,
     routed: RoutedEvent[]
   ): Promise<Map<number, MultiStatusNode>> {
-    const byRoute = new Map<Route, RoutedEvent[]>()
-    for (const item of routed) byRoute.set(item.route, [...(byRoute.get(item.route) ?? []), item])
+    const byRoute = groupBy(routed, (item) => item.route)
     const batches = [...byRoute.values()].flatMap((items) => chunk(items, MAX_EVENTS_PER_REQUEST))
     const nodes = new Map<number, MultiStatusNode>()
     await forEachConcurrently(batches, this.options.concurrency ?? DEFAULT_CONCURRENCY, async (batch) => {

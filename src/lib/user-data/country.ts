@@ -16,12 +16,27 @@ export function normaliseCountry(raw: unknown): Normalised {
   })
 }
 
+// The library looks codes up in plain objects, so "constructor" and the like can return non-codes.
+function validAlpha2(code: string | undefined): string | undefined {
+  return typeof code === 'string' && ALPHA_2.test(code) && isValid(code) ? code : undefined
+}
+
+// Looking a name up scans every country's names; events repeat a handful of spellings, so answers are kept.
+const MAX_CACHED_NAMES = 1024
+const alpha2ByName = new Map<string, string | undefined>()
+
+function alpha2OfName(name: string): string | undefined {
+  if (alpha2ByName.has(name)) return alpha2ByName.get(name)
+  if (alpha2ByName.size >= MAX_CACHED_NAMES) alpha2ByName.clear()
+  const code = validAlpha2(getAlpha2Code(name, 'en'))
+  alpha2ByName.set(name, code)
+  return code
+}
+
 function alpha2Of(text: string): string | undefined {
-  const candidates = [
-    ALPHA_2.test(text) ? text.toUpperCase() : undefined,
-    ALPHA_3.test(text) ? alpha3ToAlpha2(text.toUpperCase()) : undefined,
-    getAlpha2Code(text, 'en')
-  ]
-  // The library looks codes up in plain objects, so "constructor" and the like can return non-codes.
-  return candidates.find((code): code is string => typeof code === 'string' && ALPHA_2.test(code) && isValid(code))
+  return (
+    (ALPHA_2.test(text) ? validAlpha2(text.toUpperCase()) : undefined) ??
+    (ALPHA_3.test(text) ? validAlpha2(alpha3ToAlpha2(text.toUpperCase())) : undefined) ??
+    alpha2OfName(text)
+  )
 }

@@ -9,6 +9,7 @@ import type { JSONLikeObject, ModifiedResponse, RequestClient } from '@segment/a
 import { buildServerEvent, MAX_EVENTS_PER_REQUEST } from '../../../lib/capi-event'
 import type { BuildOptions, ServerEvent } from '../../../lib/capi-event'
 import { deliver } from '../../../lib/delivery'
+import { groupBy } from '../../../lib/group-by'
 import type { SendOutcome } from '../../../lib/delivery'
 import { classifyMetaResponse, classifyNetworkError } from '../../../lib/meta-errors'
 import type { ClassifiedError } from '../../../lib/meta-errors'
@@ -54,12 +55,7 @@ function batchSizeOf(payloads: Payload[]): number {
 
 // test_event_code is a request-level key, so events that carry different codes go in different requests.
 function groupByTestEventCode(payloads: Payload[], events: PendingEvent[], settings: Settings) {
-  const groups = new Map<string | undefined, PendingEvent[]>()
-  for (const pending of events) {
-    const code = payloads[pending.index].test_event_code || settings.testEventCode || undefined
-    groups.set(code, [...(groups.get(code) ?? []), pending])
-  }
-  return groups
+  return groupBy(events, (pending) => payloads[pending.index].test_event_code || settings.testEventCode || undefined)
 }
 
 function parseEventsReceived(response: ModifiedResponse): { eventsReceived: number; fbtraceId?: string } | undefined {
