@@ -191,5 +191,7 @@ export function buildCustomData(eventName: string, input: CommerceInput, default
 }
 
 export function withoutUndefined<T extends Record<string, unknown>>(record: T): Partial<T> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>
+  const defined: Partial<T> = {}
+  for (const key in record) if (record[key] !== undefined) defined[key] = record[key]
+  return defined
 }

@@ -8,6 +8,8 @@ export function buildFbc(fbclid: string, creationTimeMs: number): string {
 
 /** The fbclid query parameter of a page URL, or undefined when the URL has none or does not parse. */
 export function fbclidFromUrl(url: string): string | undefined {
+  // Parsing a URL costs microseconds on every event; most page URLs carry no click ID at all.
+  if (!url.includes('fbclid')) return undefined
   try {
     return new URL(url).searchParams.get('fbclid') || undefined
   } catch {

@@ -77,7 +77,13 @@ async function postEvents(
   const startedAt = performance.now()
   let status = 0
   try {
-    const response = await request(url, { method: 'POST', json: body, throwHttpErrors: false })
+    // A string body, not `json`: actions-core deep-merges request options, which would copy all 1,000 events.
+    const response = await request(url, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+      throwHttpErrors: false
+    })
     status = response.status
     const received = response.ok ? parseEventsReceived(response) : undefined
     if (received) return { ok: true, ...received }
