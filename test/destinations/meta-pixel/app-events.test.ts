@@ -1,8 +1,8 @@
 import nock from 'nock'
-import { createTestIntegration, defaultValues, Destination } from '@segment/actions-core'
+import { createTestIntegration, Destination } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import definition from '../../../src'
-import { fields } from '../../../src/destinations/meta-pixel/sendEvent/fields'
+import { appDataFields, defaultsOf } from '../../../src/destinations/meta-pixel/sendEvent/fields'
 import { NOW_MS, referenceOrderCompleted, referenceRequestBody, settings } from '../../helpers'
 import { interceptEvents, presetMapping, presetNamed } from './support'
 
@@ -226,7 +226,7 @@ describe('app events', () => {
 
   it('application_tracking_enabled from the mapping is sent apart from advertiser_tracking_enabled', async () => {
     interceptEvents()
-    const appDataDefaults = (defaultValues(fields) as Record<string, Record<string, unknown>>).app_data
+    const appDataDefaults = defaultsOf(appDataFields)
     const testDestination = createTestIntegration(definition)
 
     const responses = await testDestination.testAction('sendEvent', {

@@ -7,6 +7,14 @@ import {
   MAX_EVENTS_PER_REQUEST
 } from '../../../lib/capi-event'
 import { contentsFrom, firstOf, path } from './directives'
+import type { FieldValue } from './directives'
+
+/** An object field's default: the defaults of its properties, keyed as the properties are. */
+export function defaultsOf(properties: Record<string, InputField>): Record<string, FieldValue> {
+  return Object.fromEntries(
+    Object.entries(properties).flatMap(([key, field]) => (field.default === undefined ? [] : [[key, field.default]]))
+  )
+}
 
 const actionSourceChoices = ACTION_SOURCES.map((value) => ({ value, label: value }))
 
@@ -312,9 +320,7 @@ export const fields = {
       'Who did it. Meta needs enough of these to match the event to a person; contact details are normalised and SHA-256 hashed before they leave.',
     type: 'object',
     properties: userDataFields,
-    default: Object.fromEntries(
-      Object.entries(userDataFields).flatMap(([key, field]) => ('default' in field ? [[key, field.default]] : []))
-    )
+    default: defaultsOf(userDataFields)
   },
   value: {
     label: 'Value',
@@ -397,9 +403,8 @@ export const fields = {
     description: 'Device and app facts Meta requires for app events; sent only when the action source is app.',
     type: 'object',
     properties: appDataFields,
-    default: Object.fromEntries(
-      Object.entries(appDataFields).flatMap(([key, field]) => ('default' in field ? [[key, field.default]] : []))
-    )
+    // Resolved only for events from an app: thirteen path lookups per web event cost about 15 µs (docs/benchmarks.md).
+    default: { '@if': { exists: path('$.context.app'), then: defaultsOf(appDataFields) } }
   },
   data_processing_options: {
     label: 'Limited Data Use',
