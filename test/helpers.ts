@@ -1,3 +1,4 @@
+import nock from 'nock'
 import type { JSONObject, Preset, SegmentEvent } from '@segment/actions-core'
 
 export const PIXEL_ID = '123456789012345'
@@ -101,6 +102,18 @@ export function presetSubscription(presets: readonly Preset[] | undefined, name:
   const preset = presets?.find((candidate) => candidate.name === name)
   if (!preset || preset.type !== 'automatic') throw new Error(`no automatic preset named ${name}`)
   return JSON.parse(JSON.stringify(preset)) as JSONObject
+}
+
+/** Every test of the file runs at NOW_MS with no real network: nock answers, or the request fails. */
+export function atFrozenTimeWithoutNetwork(): void {
+  beforeEach(() => {
+    jest.spyOn(Date, 'now').mockReturnValue(NOW_MS)
+    nock.disableNetConnect()
+  })
+  afterEach(() => {
+    nock.cleanAll()
+    jest.restoreAllMocks()
+  })
 }
 
 /**

@@ -1,7 +1,15 @@
 import nock from 'nock'
 import { Engine } from '../../src/runner/engine'
 import type { RunnerConfig } from '../../src/runner/config'
-import { EVENTS_PATH, GRAPH, NOW_MS, referenceOrderCompleted, referenceRequestBody, settings } from '../helpers'
+import {
+  EVENTS_PATH,
+  GRAPH,
+  NOW_MS,
+  referenceOrderCompleted,
+  referenceRequestBody,
+  settings,
+  atFrozenTimeWithoutNetwork
+} from '../helpers'
 
 const config: RunnerConfig = { settings, amplitudeEventMap: {} }
 const noSleep = async () => undefined
@@ -10,14 +18,7 @@ function orders(count: number) {
   return Array.from({ length: count }, (_, i) => ({ ...referenceOrderCompleted(), messageId: `order-${i}` }))
 }
 
-beforeEach(() => {
-  jest.spyOn(Date, 'now').mockReturnValue(NOW_MS)
-  nock.disableNetConnect()
-})
-afterEach(() => {
-  nock.cleanAll()
-  jest.restoreAllMocks()
-})
+atFrozenTimeWithoutNetwork()
 
 describe('Engine.send', () => {
   it('delivers 2,500 events of one preset in exactly 3 requests of 1000/1000/500, results in order', async () => {

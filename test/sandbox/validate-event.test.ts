@@ -2,41 +2,13 @@ import { eventRuleError } from '../../src/sandbox/errors'
 import { isTooBroadToMatch } from '../../src/lib/capi-event/rules'
 import { SUBCODES, paramPath, validateEvent } from '../../src/sandbox/validate-event'
 import { findRequestError } from '../../src/sandbox/validate-request'
+import { referenceRequestBody } from '../helpers'
 import { CT_HASH, EM_HASH, NOW_MS, NOW_S, USER_AGENT, validLead, validPurchase, withUserData } from './fixtures'
 
 const DAY = 86400
 
 /** meta-capi.md §12: the reference request's event, which Meta accepts. */
-const REFERENCE_EVENT = {
-  event_name: 'Purchase',
-  event_time: 1795183392,
-  event_id: 'ajs-next-5f1c2a9e-6d1b-4f7e-9c3a-2b8d7e6f1a00',
-  action_source: 'website',
-  event_source_url: 'https://shop.example.com/checkout/thank-you?fbclid=IwAR2F4',
-  user_data: {
-    em: ['62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f'],
-    ph: ['e323ec626319ca94ee8bff2e4c87cf613be6ea19919ed1364124e16807ab3176'],
-    fn: ['6915771be1c5aa0c886870b6951b03d7eafc121fea0e80a5ea83beb7c449f4ec'],
-    ln: ['16765783f9c8c8a3accf27f1abb877688cb5904c21a4a7afb5f125bcfcb246ba'],
-    ct: ['0007a3d64c01e23d5075203c5977c14e4f7e01a3fc570686fcc50b5e1dd42685'],
-    st: ['6959097001d10501ac7d54c0bdb8db61420f658f2922cc26e46d536119a31126'],
-    zp: ['1794327a4d443904421f5ca1f3d72d0a62ba2f0770d80755ec2220fc0efb052e'],
-    country: ['79adb2a2fce5c6ba215fe5f27f532d4e7edbac4b6a5e09e1ef3a08084a904621'],
-    external_id: ['fcdec6df4d44dbc637c7c5b58efface52a7f8a88535423430255be0bb89bedd8'],
-    client_ip_address: '203.0.113.7',
-    client_user_agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15',
-    fbc: 'fb.1.1795183392345.IwAR2F4',
-    fbp: 'fb.1.1596403881668.1116446470'
-  },
-  custom_data: {
-    currency: 'USD',
-    value: 25,
-    contents: [
-      { id: '507f1f77bcf86cd799439011', quantity: 1, item_price: 19 },
-      { id: '505bd76785ebb509fc183733', quantity: 2, item_price: 3 }
-    ]
-  }
-}
+const [REFERENCE_EVENT] = referenceRequestBody.data
 
 function check(event: unknown, index = 0) {
   return validateEvent(event, index, NOW_MS)

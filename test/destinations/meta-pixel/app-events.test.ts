@@ -1,9 +1,8 @@
-import nock from 'nock'
 import { createTestIntegration, Destination } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import definition from '../../../src'
 import { appDataFields, defaultsOf } from '../../../src/destinations/meta-pixel/sendEvent/fields'
-import { NOW_MS, referenceOrderCompleted, referenceRequestBody, settings } from '../../helpers'
+import { referenceOrderCompleted, referenceRequestBody, settings, atFrozenTimeWithoutNetwork } from '../../helpers'
 import { interceptEvents, presetMapping, presetNamed } from './support'
 
 // Hashes from test/lib/user-data/golden-vectors.json (meta-capi.md §6.6).
@@ -135,14 +134,7 @@ const iosExpectedEvent = {
   }
 }
 
-beforeEach(() => {
-  jest.spyOn(Date, 'now').mockReturnValue(NOW_MS)
-  nock.disableNetConnect()
-})
-afterEach(() => {
-  nock.cleanAll()
-  jest.restoreAllMocks()
-})
+atFrozenTimeWithoutNetwork()
 
 describe('app events', () => {
   it('iOS, action_source app from the event: app_data with tracking 1/1, the 16-slot i2 extinfo and madid', async () => {

@@ -2,23 +2,15 @@
  * Free-form custom properties (the custom_data mapping field) reach Meta's custom_data, after the typed
  * commerce fields, and never carry personal information.
  */
-import nock from 'nock'
 import { createTestIntegration } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import definition from '../../../src'
-import { NOW_MS, referenceOrderCompleted, referenceRequestBody, settings } from '../../helpers'
+import { referenceOrderCompleted, referenceRequestBody, settings, atFrozenTimeWithoutNetwork } from '../../helpers'
 import { interceptEvents, presetMapping } from './support'
 
 const [referenceEvent] = referenceRequestBody.data
 
-beforeEach(() => {
-  jest.spyOn(Date, 'now').mockReturnValue(NOW_MS)
-  nock.disableNetConnect()
-})
-afterEach(() => {
-  nock.cleanAll()
-  jest.restoreAllMocks()
-})
+atFrozenTimeWithoutNetwork()
 
 /** The reference Order Completed with extra properties, through the Purchase preset plus this custom_data mapping. */
 async function sentCustomData(properties: JSONObject, customData: JSONObject) {

@@ -10,18 +10,18 @@ import {
   RetryableError
 } from '@segment/actions-core'
 import definition from '../../../src'
-import { ACCESS_TOKEN, EVENTS_PATH, GRAPH, NOW_MS, referenceOrderCompleted, settings } from '../../helpers'
+import {
+  ACCESS_TOKEN,
+  EVENTS_PATH,
+  GRAPH,
+  referenceOrderCompleted,
+  settings,
+  atFrozenTimeWithoutNetwork
+} from '../../helpers'
 import { interceptEvents, presetMapping } from './support'
 import type { EventsInterceptor } from './support'
 
-beforeEach(() => {
-  jest.spyOn(Date, 'now').mockReturnValue(NOW_MS)
-  nock.disableNetConnect()
-})
-afterEach(() => {
-  nock.cleanAll()
-  jest.restoreAllMocks()
-})
+atFrozenTimeWithoutNetwork()
 
 /** The error perform throws for the reference Order Completed, and how many requests reached Meta. */
 async function performError(meta: EventsInterceptor): Promise<Error & { status?: number; code?: string }> {

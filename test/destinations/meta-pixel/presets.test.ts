@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import nock from 'nock'
 import { defaultValues, Destination } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
 import definition from '../../../src'
 import { fields } from '../../../src/destinations/meta-pixel/sendEvent/fields'
-import { NOW_MS, referenceOrderCompleted, referenceRequestBody, settings } from '../../helpers'
+import { referenceOrderCompleted, referenceRequestBody, settings, atFrozenTimeWithoutNetwork } from '../../helpers'
 import { allPresets, asSegmentEvent, interceptEvents, presetNamed } from './support'
 
 /** One preset case: a Segment event and the exact request Meta must receive (hashes from golden-vectors.json). */
@@ -59,14 +58,7 @@ const PRESETS: Record<string, { eventName: string; overrides: string[] }> = {
   CustomizeProduct: { eventName: 'CustomizeProduct', overrides: [] }
 }
 
-beforeEach(() => {
-  jest.spyOn(Date, 'now').mockReturnValue(NOW_MS)
-  nock.disableNetConnect()
-})
-afterEach(() => {
-  nock.cleanAll()
-  jest.restoreAllMocks()
-})
+atFrozenTimeWithoutNetwork()
 
 describe('preset fixtures: a Segment event through its preset gives the exact request', () => {
   it('covers every preset with at least one fixture', () => {

@@ -5,21 +5,14 @@ import {
   ACCESS_TOKEN,
   EVENTS_PATH,
   GRAPH,
-  NOW_MS,
   presetSubscription,
   referenceOrderCompleted,
   referenceRequestBody,
-  settings
+  settings,
+  atFrozenTimeWithoutNetwork
 } from '../../helpers'
 
-beforeEach(() => {
-  jest.spyOn(Date, 'now').mockReturnValue(NOW_MS)
-  nock.disableNetConnect()
-})
-afterEach(() => {
-  nock.cleanAll()
-  jest.restoreAllMocks()
-})
+atFrozenTimeWithoutNetwork()
 
 it('sends the reference Order Completed exactly as meta-capi.md §12 prints the request', async () => {
   let body: unknown

@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import nock from 'nock'
 import { Destination } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
 import definition from '../../../src'
-import { ACCESS_TOKEN, NOW_MS, PIXEL_ID, referenceOrderCompleted, referenceRequestBody, settings } from '../../helpers'
+import {
+  ACCESS_TOKEN,
+  PIXEL_ID,
+  referenceOrderCompleted,
+  referenceRequestBody,
+  settings,
+  atFrozenTimeWithoutNetwork
+} from '../../helpers'
 import { interceptEvents, presetMapping, presetNamed } from './support'
 
 // Read here rather than imported from src, so a wrong version in the code cannot agree with itself.
@@ -14,14 +20,7 @@ const PACKAGE_VERSION: string = JSON.parse(
 
 const [referenceEvent] = referenceRequestBody.data
 
-beforeEach(() => {
-  jest.spyOn(Date, 'now').mockReturnValue(NOW_MS)
-  nock.disableNetConnect()
-})
-afterEach(() => {
-  nock.cleanAll()
-  jest.restoreAllMocks()
-})
+atFrozenTimeWithoutNetwork()
 
 /** The reference Order Completed through the Purchase preset, with these settings and mapping changes. */
 async function sendReference(settingsChanges: JSONObject = {}, mappingChanges: JSONObject = {}) {

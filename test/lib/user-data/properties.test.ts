@@ -14,6 +14,7 @@ import {
   normalisePhone,
   normaliseState,
   normaliseZip,
+  UNHASHED_KEYS,
   UserDataInput
 } from '../../../src/lib/user-data'
 
@@ -43,20 +44,7 @@ const INPUT_KEYS: (keyof UserDataInput)[] = [
   'zip',
   'country',
   'external_id',
-  'client_ip_address',
-  'client_user_agent',
-  'fbc',
-  'fbp',
-  'subscription_id',
-  'fb_login_id',
-  'lead_id',
-  'anon_id',
-  'madid',
-  'page_id',
-  'page_scoped_user_id',
-  'ctwa_clid',
-  'ig_account_id',
-  'ig_sid'
+  ...UNHASHED_KEYS
 ]
 
 const anyText = fc.oneof(
