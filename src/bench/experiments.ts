@@ -1,3 +1,4 @@
+import { isRecord } from '../lib/is-record'
 /**
  * Where the framework floor's time goes, measured by changing only the mapping handed to executeBatch
  * (no source change): each variant is the Purchase preset mapping with one kind of default removed or simplified.
@@ -14,7 +15,7 @@ import { frameworkFloor } from './scenarios'
 type Json = JSONObject[string]
 
 function isObject(value: unknown): value is Record<string, Json> {
-  return !!value && typeof value === 'object' && !Array.isArray(value)
+  return isRecord(value)
 }
 
 /** firstOf(a, b, c) → { '@path': a }: the cost of the nested @if chains, not an equivalent mapping. */

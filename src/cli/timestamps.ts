@@ -1,9 +1,6 @@
 import { detectAmplitudeFormat } from '../lib/amplitude'
 import type { InputSource } from '../runner/input'
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === 'object' && !Array.isArray(value)
-}
+import { isRecord } from '../lib/is-record'
 
 const missing = (value: unknown) => value === undefined || value === null || value === ''
 

@@ -1,10 +1,8 @@
+import { isRecord } from '../lib/is-record'
+
 /** The first difference between two JSON values, as one line a person can act on. */
 
 const MAX_SHOWN = 60
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 /** A JSON value shortened to fit in one table cell. */
 export function show(value: unknown): string {

@@ -3,6 +3,7 @@
  * A fixture can be added without code; this module only checks its shape and explains what is wrong.
  */
 import type { InputSource } from '../runner/input'
+import { isRecord } from '../lib/is-record'
 
 /** What one input must become. Several keys may be combined; each one present is checked. */
 export interface ResultExpectation {
@@ -71,10 +72,6 @@ const EXPECTED_KEYS = new Set([...RESULT_KEYS, 'request', 'requests', 'results']
 const SOURCES = new Set(['auto', 'segment', 'amplitude'])
 
 export type ParsedFixture = { ok: true; fixture: Fixture } | { ok: false; error: string; name?: string }
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 // Keys starting with "$" or "_" are comments, so a fixture can explain itself beyond its description.
 function isComment(key: string): boolean {

@@ -8,6 +8,7 @@
 
 export type ErrorKind =
   'rate_limit' | 'transient' | 'authentication' | 'permission' | 'configuration' | 'data' | 'unknown'
+import { isRecord } from './is-record'
 
 export interface ClassifiedError {
   /** HTTP-like status that expresses retryability: 429 and 5xx are retryable, 4xx are not. */
@@ -170,10 +171,6 @@ function readMetaError(json: unknown): MetaError | undefined {
     userMessage: nonEmptyString(error.error_user_msg),
     fbtraceId: nonEmptyString(error.fbtrace_id)
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function nonEmptyString(value: unknown): string | undefined {

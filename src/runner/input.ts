@@ -1,5 +1,6 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import { amplitudeToSegment, detectAmplitudeFormat } from '../lib/amplitude'
+import { isRecord } from '../lib/is-record'
 
 export type InputSource = 'auto' | 'segment' | 'amplitude'
 
@@ -9,12 +10,8 @@ export type AdaptedInput =
 const SEGMENT_TYPES = new Set(['track', 'page', 'screen', 'identify', 'group', 'alias'])
 const OBJECT_KEYS = ['context', 'properties', 'traits'] as const
 
-function isPlainObject(value: unknown): boolean {
-  return !!value && typeof value === 'object' && !Array.isArray(value)
-}
-
 function checkSegmentEvent(input: unknown): AdaptedInput {
-  if (!isPlainObject(input)) return { ok: false, status: 400, error: 'an event must be a JSON object' }
+  if (!isRecord(input)) return { ok: false, status: 400, error: 'an event must be a JSON object' }
   const event = input as Record<string, unknown>
   if (typeof event.type !== 'string' || !SEGMENT_TYPES.has(event.type)) {
     return { ok: false, status: 400, error: 'not a Segment event (type must be track, page, screen, identify…)' }
@@ -23,7 +20,7 @@ function checkSegmentEvent(input: unknown): AdaptedInput {
     return { ok: false, status: 400, error: 'a Segment track event needs an event name' }
   }
   // actions-core itself crashes on a non-object context, which would fail the whole batch instead of this event.
-  const notObject = OBJECT_KEYS.find((key) => key in event && !isPlainObject(event[key]))
+  const notObject = OBJECT_KEYS.find((key) => key in event && !isRecord(event[key]))
   if (notObject) return { ok: false, status: 400, error: `a Segment event's ${notObject} must be an object` }
   return { ok: true, event: event as unknown as SegmentEvent, source: 'segment' }
 }

@@ -3,16 +3,13 @@ import { parseFql, validate } from '@segment/destination-subscriptions'
 import definition from '../destinations/meta-pixel'
 import { presetMapping } from '../destinations/meta-pixel/presets'
 import type { RunnerConfig } from './config'
+import { isRecord } from '../lib/is-record'
 
 export interface Route {
   name: string
   subscribe: string
   mapping: JSONObject
   matches(event: SegmentEvent): boolean
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === 'object' && !Array.isArray(value)
 }
 
 function isDirective(value: Record<string, unknown>): boolean {
@@ -24,7 +21,7 @@ export function mergeMapping(base: JSONObject, overrides: Record<string, unknown
   const merged: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(overrides)) {
     const current = merged[key]
-    const mergeable = isPlainObject(current) && isPlainObject(value) && !isDirective(current) && !isDirective(value)
+    const mergeable = isRecord(current) && isRecord(value) && !isDirective(current) && !isDirective(value)
     merged[key] = mergeable ? { ...current, ...value } : value
   }
   return merged as JSONObject

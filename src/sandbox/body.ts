@@ -1,4 +1,4 @@
-import { isPlainObject } from './customer-keys'
+import { isRecord } from '../lib/is-record'
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 
@@ -42,7 +42,7 @@ async function parseForm(bytes: Buffer, contentType: string): Promise<Record<str
 function parseJsonObject(bytes: Buffer): Record<string, unknown> | undefined {
   if (bytes.length === 0) return {}
   const parsed = tryParseJson(bytes.toString('utf8'))
-  return isPlainObject(parsed) ? parsed : undefined
+  return isRecord(parsed) ? parsed : undefined
 }
 
 function tryParseJson(text: string): unknown {

@@ -1,5 +1,6 @@
 /** Which `user_data` keys are customer information, and which of them Meta only accepts hashed (meta-capi.md §4). */
 
+import { isRecord } from '../lib/is-record'
 import { HASHED_KEYS, UNHASHED_KEYS } from '../lib/user-data'
 
 /** Keys that must arrive as 64-char lowercase hex SHA-256 (one string or an array of them). */
@@ -25,10 +26,6 @@ export function isPresent(value: unknown): boolean {
 
 /** Customer-information keys present in a `user_data` object, in the canonical order above. Never returns values. */
 export function presentCustomerKeys(userData: unknown): string[] {
-  if (!isPlainObject(userData)) return []
+  if (!isRecord(userData)) return []
   return CUSTOMER_INFO_KEYS.filter((key) => isPresent(userData[key]))
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

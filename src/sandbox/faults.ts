@@ -1,4 +1,4 @@
-import { isPlainObject } from './customer-keys'
+import { isRecord } from '../lib/is-record'
 import type { Fault } from './types'
 
 export const FAULT_KINDS: readonly Fault['kind'][] = ['rate_limit', 'server_error', 'slow', 'drop', 'html']
@@ -39,7 +39,7 @@ function isOptionalNonNegativeInteger(value: unknown): boolean {
 
 /** Explains why a value is not a Fault, or returns undefined when it is one. Used for faults posted over HTTP. */
 export function faultProblem(value: unknown): string | undefined {
-  if (!isPlainObject(value)) return 'a fault must be an object'
+  if (!isRecord(value)) return 'a fault must be an object'
   if (!FAULT_KINDS.includes(value.kind as Fault['kind'])) return `kind must be one of ${FAULT_KINDS.join(', ')}`
   for (const field of ['code', 'delayMs', 'count'] as const) {
     if (!isOptionalNonNegativeInteger(value[field])) return `${field} must be a non-negative integer`

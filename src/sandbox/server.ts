@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DEFAULT_MAX_BODY_BYTES, parseParams, readBody } from './body'
-import { isPlainObject } from './customer-keys'
+import { isRecord } from '../lib/is-record'
 import {
   bodyTooLargeError,
   invalidJsonError,
@@ -214,7 +214,7 @@ function parseFaultList(text: string | undefined): Fault[] | string {
   } catch {
     return 'Body must be a JSON array of faults'
   }
-  const list = Array.isArray(parsed) ? parsed : isPlainObject(parsed) ? [parsed] : undefined
+  const list = Array.isArray(parsed) ? parsed : isRecord(parsed) ? [parsed] : undefined
   if (!list) return 'Body must be a JSON array of faults'
   for (const [index, fault] of list.entries()) {
     const problem = faultProblem(fault)

@@ -1,4 +1,5 @@
-import { HASHED_KEYS, isPlainObject, isPresent, presentCustomerKeys } from './customer-keys'
+import { isRecord } from '../lib/is-record'
+import { HASHED_KEYS, isPresent, presentCustomerKeys } from './customer-keys'
 import { ACTION_SOURCES, maxEventAgeSeconds } from '../lib/capi-event/meta-constants'
 import { isTooBroadToMatch } from '../lib/capi-event/rules'
 import type { RuleViolation } from './errors'
@@ -101,7 +102,7 @@ const requireActionSource: Rule = ({ event, index }) => {
 }
 
 const requireUserData: Rule = ({ event, index }) => {
-  if (isPlainObject(event.user_data)) return undefined
+  if (isRecord(event.user_data)) return undefined
   return violation(
     SUBCODES.MISSING_USER_DATA,
     'Missing User Data',
@@ -150,7 +151,7 @@ const requireWebsiteFields: Rule = ({ event, index }) => {
 }
 
 function customData(event: Record<string, unknown>): Record<string, unknown> {
-  return isPlainObject(event.custom_data) ? event.custom_data : {}
+  return isRecord(event.custom_data) ? event.custom_data : {}
 }
 
 /** ISO-4217 codes from the runtime's ICU data; falls back to the 3-letter shape on builds without it. */
@@ -189,7 +190,7 @@ const requirePurchaseValue: Rule = ({ event, index }) => {
 }
 
 function hasContentId(item: unknown): boolean {
-  if (!isPlainObject(item)) return false
+  if (!isRecord(item)) return false
   return isNonEmptyString(item.id) || (typeof item.id === 'number' && Number.isFinite(item.id))
 }
 
@@ -215,7 +216,7 @@ const requireContentIds: Rule = ({ event, index }) => {
 const requireAppData: Rule = ({ event, index }) => {
   if (event.action_source !== 'app') return undefined
   const appData = event.app_data
-  if (!isPlainObject(appData)) {
+  if (!isRecord(appData)) {
     return violation(
       SUBCODES.INVALID_APP_DATA,
       'Missing App Data',
@@ -269,7 +270,7 @@ const RULES: readonly Rule[] = [
 
 /** Pure: the first rule the event at `data[index]` breaks, or undefined when Meta would accept it. */
 export function validateEvent(event: unknown, index: number, nowMs: number): RuleViolation | undefined {
-  if (!isPlainObject(event)) {
+  if (!isRecord(event)) {
     return violation(SUBCODES.INVALID_EVENT, 'Invalid Event', `The parameter ${paramPath(index)} must be an object.`)
   }
   const ctx: RuleContext = { event, index, nowSeconds: Math.floor(nowMs / 1000) }

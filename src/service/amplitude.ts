@@ -1,5 +1,5 @@
 import { validAmplitudeId } from '../lib/amplitude/identity'
-import { isRecord } from './body'
+import { isRecord } from '../lib/is-record'
 
 export type AmplitudeParse =
   { ok: true; apiKey: string; events: unknown[] } | { ok: false; missingField?: 'api_key' | 'events'; reason: string }

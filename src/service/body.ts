@@ -52,7 +52,3 @@ export function parseJson(bytes: Buffer): JsonResult {
     return { ok: false, reason: `malformed JSON${position === undefined ? '' : ` near byte ${position}`}` }
   }
 }
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === 'object' && !Array.isArray(value)
-}

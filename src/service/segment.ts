@@ -1,6 +1,6 @@
 import { canonicalJson } from '../lib/amplitude/canonical-json'
 import { sha256 } from '../lib/user-data/sha256'
-import { isRecord } from './body'
+import { isRecord } from '../lib/is-record'
 
 /** The Segment HTTP Tracking API's single-message endpoints; the path sets the message type. */
 export const SEGMENT_SINGLE_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { Settings } from '../destinations/meta-pixel'
 import { parseEventMap } from '../lib/amplitude'
 import { loadConfig, type RunnerConfig } from '../runner/config'
-import { isRecord } from './body'
+import { isRecord } from '../lib/is-record'
 
 const SHAPES =
   'either { "sources": { "<key>": { "pixelId": "…", "accessToken": "…", … } } } ' +

@@ -1,8 +1,8 @@
+import { isRecord } from '../is-record'
+
 export type JsonObject = Record<string, unknown>
 
-export function isRecord(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
+export { isRecord }
 
 /** The record itself, or an empty one: Amplitude sends `null` or omits optional objects. */
 export function recordOrEmpty(value: unknown): JsonObject {

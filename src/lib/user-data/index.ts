@@ -11,6 +11,7 @@ import { normalisePhone } from './phone'
 import { normaliseState } from './state'
 import { ipAddress, passThrough } from './unhashed'
 import { normaliseZip } from './zip'
+import { isRecord } from '../is-record'
 
 export { normaliseCity } from './city'
 export { normaliseCountry } from './country'
@@ -151,8 +152,8 @@ export function buildUserData(
   input: UserDataInput,
   options: UserDataOptions = {}
 ): { userData: CapiUserData; dropped: DroppedValue[] } {
-  const source: Partial<Record<keyof UserDataInput, unknown>> = isObject(input) ? input : {}
-  const settings = isObject(options) ? options : {}
+  const source: Partial<Record<keyof UserDataInput, unknown>> = isRecord(input) ? input : {}
+  const settings = isRecord(options) ? options : {}
   const userData: Record<string, string[] | string | number> = {}
   const dropped: DroppedValue[] = []
 
@@ -192,8 +193,4 @@ function valuesOf(raw: unknown): unknown[] {
 
 function unique(values: string[]): string[] {
   return [...new Set(values)]
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null
 }
