@@ -1,4 +1,5 @@
 import { detectAmplitudeFormat } from '../lib/amplitude'
+import { readsAsAmplitude } from '../runner/input'
 import type { InputSource } from '../runner/input'
 import { isRecord } from '../lib/is-record'
 
@@ -12,21 +13,21 @@ function exportTime(now: Date): string {
 /**
  * Gives an input without a time the time it was read, as Segment's and Amplitude's own APIs stamp receipt time:
  * `timestamp` for Segment (its `originalTimestamp` when it has one), `time` (HTTP V2) or `event_time` (export) for
- * Amplitude. Inputs that carry a time, and
- * anything that is not an object, are returned unchanged; the input itself is never modified.
+ * Amplitude. Inputs that carry a time, and anything that is not an object, are returned unchanged; the input itself
+ * is never modified.
  */
 export function stampReceiptTime(input: unknown, source: InputSource, now: Date): unknown {
   if (!isRecord(input)) return input
-  const amplitudeFormat = detectAmplitudeFormat(input)
-  const isAmplitude = source === 'amplitude' || (source === 'auto' && amplitudeFormat !== undefined)
-  if (!isAmplitude) {
+  if (!readsAsAmplitude(input, source)) {
     if (!missing(input.timestamp)) return input
     // Segment's own rule without a timestamp: the device's originalTimestamp, else the time of receipt.
     const original = typeof input.originalTimestamp === 'string' && !Number.isNaN(Date.parse(input.originalTimestamp))
     return { ...input, timestamp: original ? input.originalTimestamp : now.toISOString() }
   }
   if (!missing(input.time) || !missing(input.event_time)) return input
-  return amplitudeFormat === 'export' ? { ...input, event_time: exportTime(now) } : { ...input, time: now.getTime() }
+  return detectAmplitudeFormat(input) === 'export'
+    ? { ...input, event_time: exportTime(now) }
+    : { ...input, time: now.getTime() }
 }
 
 export function stampAll(inputs: unknown[], source: InputSource, now: Date = new Date()): unknown[] {

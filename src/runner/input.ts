@@ -25,14 +25,18 @@ function checkSegmentEvent(input: unknown): AdaptedInput {
   return { ok: true, event: event as unknown as SegmentEvent, source: 'segment' }
 }
 
+/** An input is read as an Amplitude event when the source says so, or, with source auto, when it looks like one. */
+export function readsAsAmplitude(input: unknown, source: InputSource): boolean {
+  return source === 'amplitude' || (source === 'auto' && detectAmplitudeFormat(input) !== undefined)
+}
+
 /** Turns any accepted input into the Segment-spec event the destination's presets map. */
 export function adaptInput(
   input: unknown,
   source: InputSource,
   amplitudeEventMap: Record<string, string>
 ): AdaptedInput {
-  const isAmplitude = source === 'amplitude' || (source === 'auto' && detectAmplitudeFormat(input) !== undefined)
-  if (!isAmplitude) return checkSegmentEvent(input)
+  if (!readsAsAmplitude(input, source)) return checkSegmentEvent(input)
   const adapted = amplitudeToSegment(input, { eventMap: amplitudeEventMap })
   if (!adapted.ok) return adapted
   return { ok: true, event: adapted.event as unknown as SegmentEvent, source: 'amplitude' }
