@@ -1,8 +1,6 @@
 import { Engine } from '../runner/engine'
 import { messageOf, UsageError } from './errors'
 
-export { DEFAULT_CONCURRENCY } from '../runner/engine'
-
 /** The runner's engine; settings it rejects are a configuration error (exit 2). */
 export function createEngine(...args: ConstructorParameters<typeof Engine>): Engine {
   try {
