@@ -400,7 +400,8 @@ export const fields = {
   },
   app_data: {
     label: 'App data',
-    description: 'Device and app facts Meta requires for app events; sent only when the action source is app.',
+    description:
+      "Device and app facts Meta requires for app events, filled from the event's app context when it has one; sent only when the action source is app.",
     type: 'object',
     properties: appDataFields,
     // Resolved only for events from an app: thirteen path lookups per web event cost about 15 µs (docs/benchmarks.md).
