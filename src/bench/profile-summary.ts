@@ -47,7 +47,7 @@ export function areaOf(url: string, functionName: string): string {
     [/dist\/runner\//, 'ours: runner engine'],
     [/dist\/bench\//, 'bench harness'],
     [
-      /^node:internal\/(http|_http|net|stream|streams|dns|tls)|^node:(http|net|_http)|internal\/deps\/undici/,
+      /^node:internal\/(http|_http|net|streams|stream|dns|tls)|^node:(http|net|_http)|internal\/deps\/undici/,
       'node HTTP/net/streams'
     ],
     [/^node:/, 'node internals (other)']

@@ -1,4 +1,5 @@
 import { SEGMENT_SINGLE_TYPES, type SegmentSingleType } from './segment'
+import { withoutTrailingSlashes } from '../lib/trim-slashes'
 
 export type Endpoint =
   | { kind: 'segment-batch' }
@@ -25,7 +26,7 @@ const ROUTES = new Map<string, { method: 'GET' | 'POST'; endpoint: Endpoint }>([
 
 /** The endpoint for a method and path (a trailing slash is ignored), or 404 / 405 with the allowed method. */
 export function route(method: string | undefined, pathname: string): RouteMatch {
-  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname
+  const path = pathname.length > 1 ? withoutTrailingSlashes(pathname) : pathname
   const entry = ROUTES.get(path)
   if (!entry) return { ok: false, status: 404 }
   if (method === entry.method || (method === 'HEAD' && entry.method === 'GET')) {

@@ -1,5 +1,6 @@
 import { IntegrationError } from '@segment/actions-core'
 import { PACKAGE_VERSION } from '../../version'
+import { withoutTrailingSlashes } from '../../lib/trim-slashes'
 
 export const DEFAULT_API_VERSION = 'v26.0'
 export const DEFAULT_PARTNER_AGENT = `meta-pixel-destination-${PACKAGE_VERSION}`
@@ -10,7 +11,7 @@ const PIXEL_ID = /^\d{5,20}$/
 
 /** Tests, benchmarks and the runner point this at a sandbox on 127.0.0.1. */
 export function graphBaseUrl(): string {
-  return (process.env.META_GRAPH_URL || DEFAULT_GRAPH_URL).replace(/\/+$/, '')
+  return withoutTrailingSlashes(process.env.META_GRAPH_URL || DEFAULT_GRAPH_URL)
 }
 
 export interface GraphTarget {

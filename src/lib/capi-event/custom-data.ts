@@ -75,7 +75,9 @@ export function isPersonalKey(key: string): boolean {
   return words.includes('name') && words.some((word) => PERSON_WORDS.has(word))
 }
 
-const EMAIL_LIKE = /[^\s@]+@[^\s@]+\.[^\s@]+/
+// Same matches as /[^\s@]+@[^\s@]+\.[^\s@]+/, but each attempt starts only at a character before an '@', so
+// the scan is linear: the unanchored `+` form retried every start and was quadratic in the string's length.
+const EMAIL_LIKE = /[^\s@]@[^\s@]+\.[^\s@]/
 // Keys that belong elsewhere in the server event (user_data or the event itself), not in custom data.
 const EVENT_LEVEL_KEY = /^(fbc|fbp|fbclid|action_source|event_id|event_time|event_source_url)$/i
 // Events for which Meta documents num_items.

@@ -22,6 +22,22 @@ describe('buildCustomData custom properties', () => {
     expect(result).toEqual({ ok: true, customData: { plan: 'pro' } })
   })
 
+  it('tells email-like text apart in megabyte values (the check is linear; the old pattern took hours here)', () => {
+    const long = 'a'.repeat(1_000_000)
+    const result = buildCustomData('Lead', {
+      custom_data: {
+        plain: long,
+        slashes: `${'@'.repeat(500_000)}x`,
+        hidden: `${long} someone@example.com`,
+        trailing: `${long}@example`
+      }
+    })
+    expect(result).toEqual({
+      ok: true,
+      customData: { plain: long, slashes: `${'@'.repeat(500_000)}x`, trailing: `${long}@example` }
+    })
+  })
+
   it('sends no custom_data at all when nothing is left', () => {
     expect(buildCustomData('PageView', { custom_data: { fbp: 'fb.1.1.123' } })).toEqual({ ok: true })
   })
