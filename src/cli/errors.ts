@@ -1,4 +1,4 @@
-import { redactSecrets } from '../lib/meta-errors'
+import { redactSecrets } from '../lib/redact'
 
 /** A failure the user can act on: printed as one line on stderr, never with a stack trace. */
 export class CliError extends Error {

@@ -1,4 +1,4 @@
-import { classifyMetaResponse, classifyNetworkError, redactSecrets } from '../../src/lib/meta-errors'
+import { classifyMetaResponse, classifyNetworkError } from '../../src/lib/meta-errors'
 
 const TOKEN = 'EAAB123secretTokenValue'
 const context = { pixelId: '1234567890', secrets: [TOKEN] }
@@ -412,24 +412,5 @@ describe('classifyNetworkError', () => {
 
     expect(classifyNetworkError(error, { secrets: [TOKEN] }).message).not.toContain(TOKEN)
     expect(classifyNetworkError(error).message).not.toContain(TOKEN)
-  })
-})
-
-describe('redactSecrets', () => {
-  it('replaces every occurrence of every secret', () => {
-    expect(redactSecrets('a TOKEN b TOKEN c PROOF', ['TOKEN', 'PROOF'])).toBe('a [redacted] b [redacted] c [redacted]')
-  })
-
-  it('replaces the longer of two overlapping secrets whole', () => {
-    expect(redactSecrets('key=abc123', ['abc', 'abc123'])).toBe('key=[redacted]')
-  })
-
-  it('ignores empty secrets and a missing list', () => {
-    expect(redactSecrets('unchanged', ['', undefined as unknown as string])).toBe('unchanged')
-    expect(redactSecrets('unchanged')).toBe('unchanged')
-  })
-
-  it('also replaces the URL-encoded form of a secret', () => {
-    expect(redactSecrets('token=a%2Fb%3D', ['a/b='])).toBe('token=[redacted]')
   })
 })
