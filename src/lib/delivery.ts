@@ -6,7 +6,7 @@
  * convicts that event and the rest is resent; a data error that names nobody is bisected.
  * Retrying transient failures is left to the caller, which reads each result's status.
  */
-import { MAX_EVENTS_PER_REQUEST } from './capi-event/meta-constants'
+import { MAX_EVENTS_PER_REQUEST } from './contract/meta-constants'
 import { forEachConcurrently } from './concurrency'
 import { type ClassifiedError, classifyNetworkError } from './meta-errors'
 

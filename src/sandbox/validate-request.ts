@@ -1,4 +1,4 @@
-import { MAX_EVENTS_PER_REQUEST } from '../lib/capi-event/meta-constants'
+import { MAX_EVENTS_PER_REQUEST } from '../lib/contract/meta-constants'
 import { eventRuleError, invalidParameterError, type GraphError } from './errors'
 import { validateEvent } from './validate-event'
 

@@ -1,5 +1,5 @@
 import { eventRuleError } from '../../src/sandbox/errors'
-import { isTooBroadToMatch } from '../../src/lib/capi-event/rules'
+import { isTooBroadToMatch } from '../../src/lib/contract/customer-information'
 import { SUBCODES, paramPath, validateEvent } from '../../src/sandbox/validate-event'
 import { findRequestError } from '../../src/sandbox/validate-request'
 import { referenceRequestBody } from '../helpers'

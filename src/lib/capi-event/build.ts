@@ -3,7 +3,7 @@ import { fbcFromUrl } from '../user-data/fbc'
 import { buildAppData } from './app-data'
 import { buildCustomData, withoutUndefined } from './custom-data'
 import { resolveEventTime } from './event-time'
-import { ACTION_SOURCES, MAX_CUSTOM_EVENT_NAME_LENGTH } from './meta-constants'
+import { ACTION_SOURCES, MAX_CUSTOM_EVENT_NAME_LENGTH } from '../contract/meta-constants'
 import { firstRuleViolation } from './rules'
 import type { BuildOptions, BuildResult, EventInput, LimitedDataUse, ServerEvent } from './types'
 

@@ -1,5 +1,5 @@
 import { normaliseCurrency } from './currency'
-import { DELIVERY_CATEGORIES } from './meta-constants'
+import { DELIVERY_CATEGORIES } from '../contract/meta-constants'
 import type { CapiContent, CommerceInput, ContentInput } from './types'
 
 export type CustomDataResult = { ok: true; customData?: Record<string, unknown> } | { ok: false; error: string }

@@ -1,4 +1,4 @@
-import { FUTURE_TOLERANCE_SECONDS, maxEventAgeSeconds } from './meta-constants'
+import { CLAMP_FUTURE_AFTER_SECONDS, maxEventAgeSeconds } from '../contract/meta-constants'
 
 // Below this a number is read as Unix seconds, above it as milliseconds (1e11 s is the year 5138).
 const SECONDS_MS_BOUNDARY = 1e11
@@ -33,6 +33,6 @@ export function resolveEventTime(value: string | number, actionSource: string, n
       error: `event_time ${new Date(ms).toISOString()} is older than the ${maxAge / 86400} days Meta accepts for ${actionSource} events`
     }
   }
-  if (seconds - nowSeconds > FUTURE_TOLERANCE_SECONDS) return { ok: true, seconds: nowSeconds, ms: nowMs }
+  if (seconds - nowSeconds > CLAMP_FUTURE_AFTER_SECONDS) return { ok: true, seconds: nowSeconds, ms: nowMs }
   return { ok: true, seconds, ms }
 }

@@ -1,5 +1,5 @@
 export { buildServerEvent } from './build'
 export { parseEventTimeMs } from './event-time'
 export { normaliseCurrency } from './currency'
-export * from './meta-constants'
+export * from '../contract/meta-constants'
 export type * from './types'
