@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander'
 import { PACKAGE_VERSION } from '../version'
 import { registerCheck } from './commands/check'
+import { registerConformance } from './commands/conformance'
 import { registerDemo } from './commands/demo'
 import { registerMap } from './commands/map'
 import { registerSandbox } from './commands/sandbox'
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   registerServe(program)
   registerSandbox(program)
   registerCheck(program)
+  registerConformance(program)
   return program
 }
 

@@ -1,5 +1,5 @@
 /**
- * The conformance fixture format: one JSON file per case, read from test/conformance/ by the runner.
+ * The conformance fixture format: one JSON file per case, read from conformance/fixtures/ (shipped) or a user's folder by the runner.
  * A fixture can be added without code; this module only checks its shape and explains what is wrong.
  */
 import type { InputSource } from '../runner/input'

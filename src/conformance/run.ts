@@ -23,9 +23,23 @@ const RESULT_KEYS: (keyof ResultExpectation)[] = ['event', 'status', 'error', 'r
 const passed: FixtureOutcome = { passed: true }
 const failed = (reason: string): FixtureOutcome => ({ passed: false, reason })
 
-/** Settings overrides; a null value removes the default (e.g. `"partnerAgent": null`). */
-export function fixtureSettings(overrides: Record<string, unknown> = {}): Settings {
-  const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS }
+/** What every fixture starts from: the reference settings above, or a user's configuration. */
+export interface BaseConfig {
+  settings: Readonly<Record<string, unknown>>
+  /** Mapping overrides applied when the fixture names none. */
+  mapping?: Record<string, unknown>
+  /** Amplitude event map used when neither the fixture nor its settings give one. */
+  amplitudeEventMap?: Record<string, string>
+}
+
+export const REFERENCE_CONFIG: BaseConfig = { settings: DEFAULT_SETTINGS }
+
+/** Settings overrides; a null value removes the base value (e.g. `"partnerAgent": null`). */
+export function fixtureSettings(
+  overrides: Record<string, unknown> = {},
+  base: Readonly<Record<string, unknown>> = DEFAULT_SETTINGS
+): Settings {
+  const merged: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(overrides)) {
     if (value === null) delete merged[key]
     else merged[key] = value
@@ -33,8 +47,8 @@ export function fixtureSettings(overrides: Record<string, unknown> = {}): Settin
   return merged as unknown as Settings
 }
 
-function eventMapOf(fixture: Fixture, settings: Settings): Record<string, string> {
-  const map = fixture.amplitudeEventMap ?? settings.amplitudeEventMap
+function eventMapOf(fixture: Fixture, settings: Settings, base: BaseConfig): Record<string, string> {
+  const map = fixture.amplitudeEventMap ?? settings.amplitudeEventMap ?? base.amplitudeEventMap
   return typeof map === 'string' ? parseEventMap(map) : { ...(map ?? {}) }
 }
 
@@ -136,13 +150,21 @@ function checkRequests(fixture: Fixture, graph: FakeGraph | undefined): string |
  * Runs one fixture: Engine.map for a dry run, Engine.send against graph for a send (retries disabled, one request
  * at a time so the recorded requests come in a stable order). The caller points META_GRAPH_URL at graph.
  */
-export async function runFixture(fixture: Fixture, graph?: FakeGraph): Promise<FixtureOutcome> {
+export async function runFixture(
+  fixture: Fixture,
+  graph?: FakeGraph,
+  base: BaseConfig = REFERENCE_CONFIG
+): Promise<FixtureOutcome> {
   return withFrozenTime(fixture.now, async () => {
     let engine: Engine
     try {
-      const settings = fixtureSettings(fixture.settings)
+      const settings = fixtureSettings(fixture.settings, base.settings)
       engine = new Engine(
-        { settings, mapping: fixture.mapping, amplitudeEventMap: eventMapOf(fixture, settings) },
+        {
+          settings,
+          mapping: fixture.mapping ?? base.mapping,
+          amplitudeEventMap: eventMapOf(fixture, settings, base)
+        },
         { retry: { maxAttempts: 1 }, concurrency: 1, sleep: async () => undefined }
       )
     } catch (error) {

@@ -1,7 +1,13 @@
 import { startFakeGraph } from './fake-graph'
 import type { FakeGraph } from './fake-graph'
-import { loadFixtures } from './load'
-import { runFixture } from './run'
+import { loadFixtures, type LoadedFixture } from './load'
+import { runFixture, REFERENCE_CONFIG, type BaseConfig } from './run'
+
+/** A folder of fixtures; its rows are labelled `<label>/<file>` when a label is given. */
+export interface FixtureRoot {
+  dir: string
+  label?: string
+}
 
 export interface SuiteRow {
   /** Path relative to the fixture root, with / separators. */
@@ -26,9 +32,22 @@ async function withFakeGraph<T>(fn: (graph: FakeGraph) => Promise<T>): Promise<T
   }
 }
 
-/** Loads every fixture under root and runs them one by one; a fixture that cannot be read is a failure. */
-export async function runSuite(root: string): Promise<SuiteRow[]> {
-  const loaded = loadFixtures(root)
+function loadAll(roots: string | FixtureRoot[]): LoadedFixture[] {
+  const list = typeof roots === 'string' ? [{ dir: roots }] : roots
+  return list.flatMap(({ dir, label }) =>
+    loadFixtures(dir).map((entry) => (label ? { ...entry, file: `${label}/${entry.file}` } : entry))
+  )
+}
+
+/**
+ * Loads every fixture under the roots and runs them one by one, from the reference settings or from `base` (a
+ * user's configuration); a fixture that cannot be read is a failure.
+ */
+export async function runSuite(
+  roots: string | FixtureRoot[],
+  base: BaseConfig = REFERENCE_CONFIG
+): Promise<SuiteRow[]> {
+  const loaded = loadAll(roots)
   if (loaded.length === 0) return []
   return withFakeGraph(async (graph) => {
     const rows: SuiteRow[] = []
@@ -42,7 +61,7 @@ export async function runSuite(root: string): Promise<SuiteRow[]> {
         })
         continue
       }
-      const outcome = await runFixture(entry.fixture, graph)
+      const outcome = await runFixture(entry.fixture, graph, base)
       rows.push({
         file: entry.file,
         name: entry.fixture.name,

@@ -9,7 +9,7 @@ import { settings } from '../helpers'
 
 /**
  * Issue acceptance "Amplitude events: both Amplitude formats in, the same CAPI events out".
- * Data-driven: every test/conformance/amplitude/*.json is one case, mapped by the dry run (adapter → presets →
+ * Data-driven: every conformance/fixtures/amplitude/*.json is one case, mapped by the dry run (adapter → presets →
  * actions-core mapping and validation → CAPI event builder) and compared with the exact server event Meta receives.
  * File names say the input format: `http-v2-<case>.json` or `export-<case>.json`. A case present in both formats must
  * expect the same outcome, since both forms of one Amplitude event must give the same CAPI event.
@@ -28,7 +28,7 @@ interface Fixture {
   expected: Expected
 }
 
-const FIXTURE_DIR = join(__dirname, '../conformance/amplitude')
+const FIXTURE_DIR = join(__dirname, '../../conformance/fixtures/amplitude')
 const FORMAT_PREFIXES: [string, AmplitudeFormat][] = [
   ['http-v2-', 'http_v2'],
   ['export-', 'export']
