@@ -75,7 +75,12 @@ describe('meta-pixel conformance', () => {
     const token = 'EAAB-conformance-config-token'
     writeFileSync(
       dir.file('config.json'),
-      JSON.stringify({ pixelId: '123456789012399', accessToken: token, partnerAgent: 'my-agent', defaultActionSource: 'website' })
+      JSON.stringify({
+        pixelId: '123456789012399',
+        accessToken: token,
+        partnerAgent: 'my-agent',
+        defaultActionSource: 'website'
+      })
     )
     writeFileSync(
       join(mine, 'request.json'),
