@@ -2,6 +2,13 @@ import js from '@eslint/js'
 import regexp from 'eslint-plugin-regexp'
 import tseslint from 'typescript-eslint'
 
+/** An import that climbs out of its folder into one of these top-level parts of src/. */
+const into = (...parts) => `^(\\.\\./)+(${parts.join('|')})(/|$)`
+const layer = (files, regex, message) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ regex, message }] }] }
+})
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '*.js', '*.mjs'] },
   js.configs.recommended,
@@ -16,5 +23,38 @@ export default tseslint.config(
       'regexp/no-dupe-disjunctions': 'error',
       'regexp/no-misleading-capturing-group': 'error'
     }
-  }
+  },
+  // The layers (README "Layout"): lib ← destination ← runner (engine, conformance) ← cli, service.
+  // A layer imports only from the layers below it; the sandbox stands apart, on the contract alone.
+  layer(
+    ['src/lib/**/*.ts'],
+    into('destinations', 'runner', 'conformance', 'cli', 'service', 'sandbox', 'bench'),
+    'src/lib is pure and host-independent: it must not import the destination, the runner or the tools above it.'
+  ),
+  layer(
+    // Meta's contract as data. user-data is allowed until its key table moves into the contract module.
+    ['src/lib/contract/**/*.ts'],
+    '^\\.\\./(?!is-record$|user-data$)',
+    "src/lib/contract states Meta's contract: it imports only itself and src/lib/is-record."
+  ),
+  layer(
+    ['src/destinations/**/*.ts'],
+    into('runner', 'conformance', 'cli', 'service', 'sandbox', 'bench'),
+    'The destination is what a host loads: it must not import the runner, CLI, service or sandbox.'
+  ),
+  layer(
+    ['src/runner/**/*.ts', 'src/conformance/**/*.ts'],
+    into('cli', 'service', 'sandbox', 'bench'),
+    'The runner sits below the CLI and the service and talks to Meta (or a sandbox) only over HTTP.'
+  ),
+  layer(
+    ['src/service/**/*.ts'],
+    into('cli', 'conformance', 'sandbox', 'bench'),
+    'The service is a front door beside the CLI; it must not import the CLI, the sandbox or the tools.'
+  ),
+  layer(
+    ['src/sandbox/**/*.ts'],
+    '^\\.\\./(?!lib/(?:contract/|is-record$|http-body$))',
+    "The sandbox stands in for Meta: it depends on Meta's contract (src/lib/contract) and small pure libs only."
+  )
 )
