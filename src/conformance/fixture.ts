@@ -38,6 +38,11 @@ export interface MetaResponse {
 export interface Fixture {
   name: string
   description?: string
+  /**
+   * The preset the input is written for. The suite runs every preset, as a host subscribed to all of them does;
+   * the preset tests (test/destinations/meta-pixel/presets.test.ts) also run the input through this one alone.
+   */
+  preset?: string
   /** ISO time at which Date.now is frozen while the fixture runs. */
   now: string
   source: InputSource
@@ -56,6 +61,7 @@ export const DEFAULT_NOW = '2026-11-22T08:00:00.000Z'
 const TOP_LEVEL_KEYS = new Set([
   'name',
   'description',
+  'preset',
   'now',
   'source',
   'settings',
@@ -145,6 +151,7 @@ export function parseFixture(raw: unknown): ParsedFixture {
   const unknown = unknownKeys(raw, TOP_LEVEL_KEYS)
   if (unknown.length > 0) return fail(`unknown keys: ${unknown.join(', ')}`)
   if (raw.description !== undefined && typeof raw.description !== 'string') return fail('description must be a string')
+  if (raw.preset !== undefined && typeof raw.preset !== 'string') return fail('preset must be the name of a preset')
   const now = raw.now ?? DEFAULT_NOW
   if (typeof now !== 'string' || Number.isNaN(Date.parse(now))) return fail('now must be an ISO date-time')
   const source = raw.source ?? 'auto'
@@ -173,6 +180,7 @@ export function parseFixture(raw: unknown): ParsedFixture {
     fixture: {
       name,
       description: raw.description as string | undefined,
+      preset: raw.preset as string | undefined,
       now,
       source: source as InputSource,
       settings: raw.settings as Record<string, unknown> | undefined,

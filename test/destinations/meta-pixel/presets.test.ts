@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { defaultValues, Destination } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
 import definition from '../../../src'
+import { loadFixtures } from '../../../src/conformance/load'
 import { fields } from '../../../src/destinations/meta-pixel/sendEvent/fields'
 import { referenceOrderCompleted, referenceRequestBody, settings, atFrozenTimeWithoutNetwork } from '../../helpers'
 import { allPresets, asSegmentEvent, interceptEvents, presetNamed } from './support'
@@ -17,11 +17,25 @@ interface PresetFixture {
   request: Record<string, unknown>
 }
 
-const FIXTURES = join(__dirname, 'fixtures', 'presets')
-const fixtures: PresetFixture[] = readdirSync(FIXTURES)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => ({ file, ...JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) }))
+// The conformance fixtures written for one preset (they carry `preset`), in the one fixture format.
+const FIXTURES = join(__dirname, '..', '..', '..', 'conformance', 'fixtures', 'presets')
+const fixtures: PresetFixture[] = loadFixtures(FIXTURES).flatMap((loaded) => {
+  if (!loaded.ok) throw new Error(`${loaded.file}: ${loaded.error}`)
+  const { preset, description, settings: overrides, inputs, expected } = loaded.fixture
+  if (preset === undefined) return []
+  if (inputs.length !== 1 || !expected.request)
+    throw new Error(`${loaded.file}: a preset fixture is one input, one request`)
+  return [
+    {
+      file: loaded.file,
+      preset,
+      description: description ?? '',
+      settings: overrides,
+      event: inputs[0] as JSONObject,
+      request: expected.request
+    }
+  ]
+})
 
 /**
  * What each preset sends and which mapping keys it sets differently from the action's defaults.
