@@ -11,7 +11,13 @@
  */
 import { isRecord } from '../is-record'
 import { HASHED_KEYS, isPresent, isTooBroadToMatch, presentCustomerKeys } from './customer-information'
-import { ACTION_SOURCES, EXTINFO_LENGTH, SANDBOX_MAX_FUTURE_SECONDS, maxEventAgeSeconds } from './meta-constants'
+import {
+  ACTION_SOURCES,
+  EXTINFO_LENGTH,
+  isIsoCurrency,
+  SANDBOX_MAX_FUTURE_SECONDS,
+  maxEventAgeSeconds
+} from './meta-constants'
 
 /**
  * Error subcodes (all under code 100). Meta publishes no table of CAPI subcodes (meta-capi.md §10), so only
@@ -70,13 +76,6 @@ function isNonEmptyString(value: unknown): value is string {
 function isHashed(value: unknown): boolean {
   const values = Array.isArray(value) ? value : [value]
   return values.every((item) => typeof item === 'string' && SHA256_LOWER_HEX.test(item))
-}
-
-/** ISO-4217 codes from the runtime's ICU data; falls back to the 3-letter shape on builds without it. */
-export function isIsoCurrency(code: string): boolean {
-  if (!/^[A-Za-z]{3}$/.test(code)) return false
-  const known = Intl.supportedValuesOf?.('currency') ?? []
-  return known.length === 0 || known.includes(code.toUpperCase())
 }
 
 /** Meta's own examples send value as "142.52" as well as 142.52 (meta-capi.md §8), so both are numeric. */

@@ -35,6 +35,15 @@ export const ACTION_SOURCES = [
 ] as const
 export type ActionSource = (typeof ACTION_SOURCES)[number]
 
+// Node's ICU carries the ISO-4217 list, so no table of our own can fall out of date.
+const ISO_4217 = new Set(Intl.supportedValuesOf?.('currency') ?? [])
+
+/** An ISO-4217 code in any case; on a runtime without ICU currency data, any three letters. */
+export function isIsoCurrency(code: string): boolean {
+  if (!/^[A-Za-z]{3}$/.test(code)) return false
+  return ISO_4217.size === 0 || ISO_4217.has(code.toUpperCase())
+}
+
 export const DELIVERY_CATEGORIES = ['in_store', 'curbside', 'home_delivery'] as const
 
 export const MAX_EVENTS_PER_REQUEST = 1000
