@@ -9,8 +9,9 @@
 
 export const REDACTED = '[redacted]'
 
-// Letters, digits and underscore of any script: a secret next to one of these is part of a longer word.
-const WORD_CHARACTER = /[\p{L}\p{N}_]/u
+// Letters and digits of any script, "_" and "-": a secret next to one of these is part of a longer word or
+// identifier (`msg-x`, `x_ray`). "." and "/" separate (a token ends a sentence or a URL path segment).
+const WORD_CHARACTER = /[\p{L}\p{N}_-]/u
 
 function isWordCharacter(character: string | undefined): boolean {
   return character !== undefined && WORD_CHARACTER.test(character)
