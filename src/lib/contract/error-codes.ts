@@ -45,6 +45,8 @@ const PERMISSION_CODES: readonly CodeSpan[] = [3, 10, [200, 299]]
 const INVALID_PARAMETER = 100
 const OBJECT_MISSING_OR_NO_PERMISSION = 33
 
+const temporary = ({ said }: MessageParts) => `Meta reported a temporary error; retry later. ${said}`
+
 export const META_ERROR_CODES: readonly ErrorCodeRow[] = [
   {
     readme: 'Rate limits',
@@ -62,7 +64,7 @@ export const META_ERROR_CODES: readonly ErrorCodeRow[] = [
     kind: 'transient',
     status: 503,
     retryable: true,
-    message: ({ said }) => `Meta reported a temporary error; retry later. ${said}`
+    message: temporary
   },
   {
     readme: 'Transient',
@@ -70,7 +72,7 @@ export const META_ERROR_CODES: readonly ErrorCodeRow[] = [
     kind: 'transient',
     status: 503,
     retryable: true,
-    message: ({ said }) => `Meta reported a temporary error; retry later. ${said}`
+    message: temporary
   },
   {
     readme: 'Transient',
