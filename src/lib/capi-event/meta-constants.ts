@@ -36,6 +36,7 @@ export const ACTION_SOURCES = [
 export type ActionSource = (typeof ACTION_SOURCES)[number]
 
 export const DELIVERY_CATEGORIES = ['in_store', 'curbside', 'home_delivery'] as const
+export const CONTENT_TYPES = ['product', 'product_group'] as const
 
 export const MAX_EVENTS_PER_REQUEST = 1000
 export const MAX_CUSTOM_EVENT_NAME_LENGTH = 50
