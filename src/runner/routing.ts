@@ -1,9 +1,10 @@
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
-import { parseFql, validate } from '@segment/destination-subscriptions'
+import { parseFql } from '@segment/destination-subscriptions'
 import definition from '../destinations/meta-pixel'
 import { presetMapping } from '../destinations/meta-pixel/presets'
 import type { RunnerConfig } from './config'
 import { isRecord } from '../lib/is-record'
+import { tolerantMatcher } from './event-names'
 
 export interface Route {
   name: string
@@ -30,7 +31,7 @@ export function mergeMapping(base: JSONObject, overrides: Record<string, unknown
 function compile(name: string, subscribe: string, mapping: JSONObject): Route {
   const parsed = parseFql(subscribe)
   if ('error' in parsed && parsed.error) throw new Error(`Invalid subscription for ${name}: ${parsed.error.message}`)
-  return { name, subscribe, mapping, matches: (event) => validate(parsed, event) }
+  return { name, subscribe, mapping, matches: tolerantMatcher(parsed) }
 }
 
 // A user's Amplitude map may name events no preset sends: custom events, and PageView (its preset matches page calls

@@ -1,7 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { request } from 'undici'
 import { detectAmplitudeFormat } from '../../lib/amplitude'
 import { startIngestService } from '../../service'
 import type { IngestService } from '../../service'
@@ -57,19 +56,19 @@ async function readExamples(dir: string): Promise<ExampleEvents> {
 
 /** Posts JSON to the service as an SDK does; answers the HTTP status and the parsed body. */
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await request(url, {
+  const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body)
   })
-  const text = await response.body.text()
+  const text = await response.text()
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch {
     parsed = text
   }
-  return { status: response.statusCode, body: parsed as Record<string, unknown> }
+  return { status: response.status, body: parsed as Record<string, unknown> }
 }
 
 /** Events refused for good, as the service reports them: Segment's `failed` count, Amplitude's 400. */

@@ -7,7 +7,9 @@ import { settingsFields } from './settings'
 import type { Settings } from './settings'
 
 const destination: DestinationDefinition<Settings> = {
-  name: 'Meta Pixel (Conversions API)',
+  // actions-core keys its schemas `${name}:settings` and ajv parses that key as a URI (fast-uri >= 3.1.9 is strict),
+  // so the name must be a valid URI scheme: letters, digits, + - . (no spaces or parentheses).
+  name: 'Meta-Pixel-Conversions-API',
   slug: 'meta-pixel-destination',
   mode: 'cloud',
   description:

@@ -8,7 +8,7 @@ type MappingOverrides = Record<string, FieldValue | undefined>
 
 interface PresetSpec {
   name: string
-  /** Segment-spec event names; Meta's own name is listed too so apps that already send it are matched. */
+  /** The Segment-spec event name, then Meta's own name where it differs, so apps that already send it are matched. */
   events: string[]
   metaEvent: string
   overrides?: MappingOverrides
@@ -99,37 +99,13 @@ const trackPresets: PresetSpec[] = [
   )
 ]
 
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .split(/[\s_-]+/)
-    .filter(Boolean)
-}
-
-const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()
-
 /**
- * Subscriptions compare names exactly, so the spellings apps and RudderStack users send are listed:
- * "Order Completed", "order completed", "order_completed", "order-completed", "OrderCompleted", "orderCompleted"…
+ * What a marketer reads and edits in a host's UI: the Segment-spec name and Meta's own, compared exactly (a host's
+ * FQL is case-sensitive). The runner also tolerates case and separators (src/runner/routing.ts).
  */
-export function nameVariants(name: string): string[] {
-  const parts = words(name)
-  const casings = [
-    parts,
-    parts.map(capitalise),
-    parts.map((word) => word.toLowerCase()),
-    parts.map((word) => word.toUpperCase()),
-    parts.map((word, index) => (index === 0 ? capitalise(word) : word.toLowerCase())),
-    parts.map((word, index) => (index === 0 ? word.toLowerCase() : capitalise(word)))
-  ]
-  const variants = new Set<string>([name])
-  for (const casing of casings) for (const separator of [' ', '_', '-', '']) variants.add(casing.join(separator))
-  return [...variants]
-}
-
 export function trackSubscription(eventNames: string[]): string {
-  const names = [...new Set(eventNames.flatMap(nameVariants))]
-  return `type = "track" and (${names.map((name) => `event = "${name}"`).join(' or ')})`
+  const clauses = eventNames.map((name) => `event = "${name}"`)
+  return `type = "track" and ${clauses.length === 1 ? clauses[0] : `(${clauses.join(' or ')})`}`
 }
 
 /** A preset's mapping: the one action's defaults, with the event name fixed and its own overrides. */

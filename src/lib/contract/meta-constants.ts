@@ -45,6 +45,7 @@ export function isIsoCurrency(code: string): boolean {
 }
 
 export const DELIVERY_CATEGORIES = ['in_store', 'curbside', 'home_delivery'] as const
+export const CONTENT_TYPES = ['product', 'product_group'] as const
 
 export const MAX_EVENTS_PER_REQUEST = 1000
 export const MAX_CUSTOM_EVENT_NAME_LENGTH = 50

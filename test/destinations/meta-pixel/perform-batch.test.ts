@@ -281,6 +281,48 @@ describe('events refused before any request', () => {
     expect(results.map((result) => result.sent?.event_id)).toEqual(['evt-0', 'evt-1', undefined, 'evt-3', 'evt-4'])
   })
 
+  it('answers a delivery_category or content_type outside its choices at its own index; the others go', async () => {
+    graphEndpoint()
+    const events = purchases(5).map((event, i) => ({
+      ...event,
+      properties: {
+        ...event.properties,
+        delivery: i === 1 ? 'drone' : 'curbside',
+        kind: i === 3 ? 'sku' : 'product_group'
+      }
+    }))
+    const mapping = {
+      ...volumeMapping,
+      delivery_category: { '@path': '$.properties.delivery' },
+      content_type: { '@path': '$.properties.kind' }
+    }
+
+    const results = await executeBatch(events, { mapping })
+
+    expect(requests).toHaveLength(1)
+    expect(ids(requests[0])).toEqual(['evt-0', 'evt-2', 'evt-4'])
+    expect(requests[0].body.data.map((event) => (event as unknown as { custom_data: unknown }).custom_data)).toEqual(
+      [0, 2, 4].map(() => ({
+        value: 25,
+        currency: 'USD',
+        content_type: 'product_group',
+        delivery_category: 'curbside',
+        contents: [{ id: 'sku-1', quantity: 1, item_price: 25 }],
+        content_ids: ['sku-1'],
+        num_items: 1
+      }))
+    )
+    expect(results.map((result) => result.status)).toEqual([200, 400, 200, 400, 200])
+    expect(results[1]).toMatchObject({
+      errortype: 'PAYLOAD_VALIDATION_FAILED',
+      errormessage: 'Delivery category must be one of: "in_store", "curbside", or "home_delivery".'
+    })
+    expect(results[3]).toMatchObject({
+      errortype: 'PAYLOAD_VALIDATION_FAILED',
+      errormessage: 'Content type must be one of: "product" or "product_group".'
+    })
+  })
+
   it.each([
     ['a Pixel ID with letters', { pixelId: '12345abc' }, 'The Pixel ID must be the digits shown in Events Manager'],
     ['an API version without v and .0', { apiVersion: '26' }, 'The Graph API version must look like v26.0'],

@@ -1,9 +1,14 @@
 import { join } from 'node:path'
 import { defaultValues, Destination } from '@segment/actions-core'
-import type { JSONObject } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
+import { parseFql } from '@segment/destination-subscriptions'
 import definition from '../../../src'
 import { loadFixtures } from '../../../src/conformance/load'
 import { fields } from '../../../src/destinations/meta-pixel/sendEvent/fields'
+import type { RunnerConfig } from '../../../src/runner/config'
+import { Engine } from '../../../src/runner/engine'
+import { eventNameKey, subscribedEventNames } from '../../../src/runner/event-names'
+import { buildRoutes } from '../../../src/runner/routing'
 import { referenceOrderCompleted, referenceRequestBody, settings, atFrozenTimeWithoutNetwork } from '../../helpers'
 import { allPresets, asSegmentEvent, interceptEvents, presetNamed } from './support'
 
@@ -74,6 +79,16 @@ const PRESETS: Record<string, { eventName: string; overrides: string[] }> = {
 
 atFrozenTimeWithoutNetwork()
 
+/** The spelling a host subscription compares exactly: the preset's own name for the fixture's event name. */
+function inHostSpelling(fixture: PresetFixture): SegmentEvent {
+  const event = asSegmentEvent(fixture.event)
+  if (event.type !== 'track') return event
+  const names = subscribedEventNames(parseFql(presetNamed(fixture.preset).subscribe as string))
+  const own = names.find((name) => eventNameKey(name) === eventNameKey(event.event as string))
+  if (!own) throw new Error(`${fixture.file}: ${event.event} is no spelling of ${names.join(', ')}`)
+  return { ...event, event: own }
+}
+
 describe('preset fixtures: a Segment event through its preset gives the exact request', () => {
   it('covers every preset with at least one fixture', () => {
     const presetNames = (definition.presets ?? []).map((preset) => preset.name)
@@ -81,11 +96,11 @@ describe('preset fixtures: a Segment event through its preset gives the exact re
     expect(presetNames).toHaveLength(19)
   })
 
-  it.each(fixtures)('$file: $description', async (fixture) => {
+  it.each(fixtures)('$file: $description (in a host, named as the preset subscribes)', async (fixture) => {
     const meta = interceptEvents()
     const destination = new Destination(definition)
 
-    const results = await destination.onEvent(asSegmentEvent(fixture.event), {
+    const results = await destination.onEvent(inHostSpelling(fixture), {
       ...settings,
       ...fixture.settings,
       subscription: presetNamed(fixture.preset)
@@ -100,7 +115,7 @@ describe('preset fixtures: a Segment event through its preset gives the exact re
     const meta = interceptEvents()
     const destination = new Destination(definition)
 
-    const results = await destination.onEvent(asSegmentEvent(fixture.event), {
+    const results = await destination.onEvent(inHostSpelling(fixture), {
       ...settings,
       ...fixture.settings,
       subscriptions: allPresets()
@@ -109,12 +124,45 @@ describe('preset fixtures: a Segment event through its preset gives the exact re
     expect(meta.requests.map((request) => request.body)).toEqual([fixture.request])
     expect(results.filter((result) => result.output === 'Action Executed')).toHaveLength(1)
   })
+
+  it.each(fixtures)('$file, spelled as written, is routed by the runner to its preset only', async (fixture) => {
+    const config = { settings: { ...settings, ...fixture.settings } as RunnerConfig['settings'], amplitudeEventMap: {} }
+    const event = asSegmentEvent(fixture.event)
+
+    const matching = buildRoutes(config).filter((route) => route.matches(event))
+    const [result] = await new Engine(config).map([event], 'segment')
+
+    expect(matching.map((route) => route.name)).toEqual([fixture.preset])
+    expect(result).toEqual({ index: 0, status: 200, event: (fixture.request.data as unknown[])[0] })
+  })
 })
 
 describe('preset subscriptions', () => {
-  const purchaseNames = ['Order Completed', 'order completed', 'order_completed', 'OrderCompleted', 'ORDER_COMPLETED']
+  it.each([
+    ['Page view', 'type = "page"'],
+    ['Search', 'type = "track" and (event = "Products Searched" or event = "Search")'],
+    ['View product list', 'type = "track" and event = "Product List Viewed"'],
+    ['View product', 'type = "track" and (event = "Product Viewed" or event = "ViewContent")'],
+    ['Add to cart', 'type = "track" and (event = "Product Added" or event = "AddToCart")'],
+    ['Add to wishlist', 'type = "track" and (event = "Product Added to Wishlist" or event = "AddToWishlist")'],
+    ['Initiate checkout', 'type = "track" and (event = "Checkout Started" or event = "InitiateCheckout")'],
+    ['Add payment info', 'type = "track" and (event = "Payment Info Entered" or event = "AddPaymentInfo")'],
+    ['Purchase', 'type = "track" and (event = "Order Completed" or event = "Purchase")'],
+    ['Complete registration', 'type = "track" and (event = "Signed Up" or event = "CompleteRegistration")'],
+    ['Start trial', 'type = "track" and (event = "Trial Started" or event = "StartTrial")'],
+    ['Subscribe', 'type = "track" and (event = "Subscription Started" or event = "Subscribe")'],
+    ['Lead', 'type = "track" and event = "Lead"'],
+    ['Contact', 'type = "track" and event = "Contact"'],
+    ['Schedule', 'type = "track" and event = "Schedule"'],
+    ['SubmitApplication', 'type = "track" and event = "SubmitApplication"'],
+    ['Donate', 'type = "track" and event = "Donate"'],
+    ['FindLocation', 'type = "track" and event = "FindLocation"'],
+    ['CustomizeProduct', 'type = "track" and event = "CustomizeProduct"']
+  ])('%s subscribes, readably, to %s', (name, subscribe) => {
+    expect(presetNamed(name).subscribe).toBe(subscribe)
+  })
 
-  it.each([...purchaseNames, 'Purchase'])('the Purchase preset matches %p', async (name) => {
+  it.each(['Order Completed', 'Purchase'])('in a host, the Purchase preset matches %p', async (name) => {
     const meta = interceptEvents()
     const destination = new Destination(definition)
 
@@ -125,6 +173,23 @@ describe('preset subscriptions', () => {
 
     expect(meta.requests.map((request) => request.body)).toEqual([referenceRequestBody])
   })
+
+  // A host's FQL compares names exactly; the other spellings are the runner's tolerance (test/runner/event-names).
+  it.each(['order completed', 'order_completed', 'OrderCompleted'])(
+    'in a host, the Purchase preset does not match %p (a host user adds it to the subscription)',
+    async (name) => {
+      const meta = interceptEvents()
+      const destination = new Destination(definition)
+
+      const results = await destination.onEvent(
+        { ...referenceOrderCompleted(), event: name },
+        { ...settings, subscription: presetNamed('Purchase') }
+      )
+
+      expect(results).toEqual([{ output: 'not subscribed' }])
+      expect(meta.requests).toHaveLength(0)
+    }
+  )
 
   it.each([
     ['Purchase', 'track "Order Refunded"', { ...referenceOrderCompleted(), event: 'Order Refunded' }],

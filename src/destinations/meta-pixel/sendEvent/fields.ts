@@ -1,6 +1,7 @@
 import type { InputField } from '@segment/actions-core'
 import {
   ACTION_SOURCES,
+  CONTENT_TYPES,
   DELIVERY_CATEGORIES,
   LDU_COUNTRIES,
   LDU_STATES,
@@ -17,6 +18,10 @@ export function defaultsOf(properties: Record<string, InputField>): Record<strin
 }
 
 const actionSourceChoices = ACTION_SOURCES.map((value) => ({ value, label: value }))
+// Choices become a schema enum: a host's UI offers them, and a value outside them fails that event only (actions-core
+// validates each payload of a batch on its own); the build's own check keeps the same rule for perform and the lib.
+const deliveryCategoryChoices = DELIVERY_CATEGORIES.map((value) => ({ value, label: value }))
+const contentTypeChoices = CONTENT_TYPES.map((value) => ({ value, label: value }))
 
 export const userDataFields = {
   external_id: {
@@ -172,6 +177,7 @@ export const contentFields = {
   item_price: { label: 'Item price', description: 'Price of one item.', type: 'number' },
   delivery_category: {
     label: 'Delivery category',
+    // No choices here: the schema's message would not say which item; the build names it (contents[i]).
     description: 'How the item is delivered: in_store, curbside or home_delivery.',
     type: 'string'
   }
@@ -352,7 +358,8 @@ export const fields = {
   content_type: {
     label: 'Content type',
     description: 'product when the IDs are products, product_group when they are product groups.',
-    type: 'string'
+    type: 'string',
+    choices: contentTypeChoices
   },
   content_name: { label: 'Content name', description: 'Name of the page or product.', type: 'string' },
   content_category: { label: 'Content category', description: 'Category of the page or product.', type: 'string' },
@@ -381,9 +388,9 @@ export const fields = {
   status: { label: 'Registration status', description: 'Status of a registration or subscription.', type: 'string' },
   delivery_category: {
     label: 'Delivery category',
-    // No choices: an enum would throw AggregateAjvError; the build refuses other values as a PayloadValidationError.
     description: `How the order is delivered: ${DELIVERY_CATEGORIES.join(', ')}.`,
-    type: 'string'
+    type: 'string',
+    choices: deliveryCategoryChoices
   },
   net_revenue: {
     label: 'Net revenue',
