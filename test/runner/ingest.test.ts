@@ -1,3 +1,5 @@
+import * as detect from '../../src/lib/amplitude/detect'
+import { Engine } from '../../src/runner/engine'
 import { ingest, ingestOne, stampSegment } from '../../src/runner/ingest'
 
 const NOW = Date.parse('2026-11-22T08:00:00.000Z')
@@ -85,5 +87,33 @@ describe('the ingestion front', () => {
     const stamped = stampSegment({ type: 'track', event: 'Lead', properties: deep }, { receivedAt: NOW })
     expect(stamped.messageId).toBeUndefined()
     expect(stamped.timestamp).toBe('2026-11-22T08:00:00.000Z')
+  })
+
+  it('detects each input once: the engine maps what the front detected without detecting again', async () => {
+    const ua = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0'
+    const inputs = [
+      { type: 'track', event: 'Lead', userId: 'u-1', context: { userAgent: ua, page: { url: 'https://a.example/' } } },
+      {
+        event_type: '[Amplitude] Page Viewed',
+        user_id: 'u-2',
+        insert_id: 'i-2',
+        user_agent: ua,
+        event_properties: { '[Amplitude] Page Location': 'https://a.example/' }
+      }
+    ]
+    const engine = new Engine({ settings: { pixelId: '123456789012345', accessToken: 't' }, amplitudeEventMap: {} })
+    const spy = jest.spyOn(detect, 'detectAmplitudeFormat')
+    try {
+      const front = ingest(inputs, 'auto', { receivedAt: Date.now() })
+      const results = await engine.map(front.inputs, front.sources)
+
+      expect(spy).toHaveBeenCalledTimes(inputs.length)
+      expect(results.map((result) => ('event' in result ? result.event.event_name : result))).toEqual([
+        'Lead',
+        'PageView'
+      ])
+    } finally {
+      spy.mockRestore()
+    }
   })
 })

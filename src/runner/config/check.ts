@@ -3,6 +3,7 @@ import definition from '../../destinations/meta-pixel'
 import { apiVersionProblem, pixelIdProblem } from '../../destinations/meta-pixel/graph'
 import { isRecord } from '../../lib/is-record'
 import { nearestName } from '../../lib/nearest-name'
+import { isDirective } from '../routing'
 import { MAPPING_FIELDS, type ValueCheck } from './schema'
 
 /** A configuration that cannot be run as written; the CLI exits 2 with its message, the service refuses to start. */
@@ -50,8 +51,6 @@ export function valueProblems(
     return problem ? [`"${key}" in ${where} ${problem}`] : []
   })
 }
-
-const isDirective = (value: Record<string, unknown>) => Object.keys(value).some((key) => key.startsWith('@'))
 
 /**
  * Mapping keys must be fields of the sendEvent action, and keys of an object field given as a plain object (not a
