@@ -7,8 +7,10 @@ import type { Settings } from './settings'
 export type PixelProbe =
   { ok: true } | { ok: false; error: ClassifiedError; httpStatus?: number; networkCause?: string }
 
+/** A short, secret-free cause: the system error code (ECONNREFUSED…), or "timed out", or the error's name. */
 function causeOf(error: unknown): string {
   const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown }
+  if (typeof name === 'string' && /timeout|abort/i.test(name)) return 'timed out'
   return typeof code === 'string' ? code : typeof name === 'string' ? name : 'no answer'
 }
 

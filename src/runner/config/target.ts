@@ -25,19 +25,19 @@ export function sandboxConfig(config: RunnerConfig): RunnerConfig {
  * when nothing names a Meta target at all (no file, no token, no pixel, no META_GRAPH_URL: demo and trial runs).
  * Anything in between is an error: a typo in a token's key must not send production traffic to the sandbox.
  */
-function decideTarget(config: RunnerConfig, where: string, sources: ConfigSources): Target {
-  if (sources.sandbox) return 'sandbox'
+function decideTarget(config: RunnerConfig, where: string, input: ConfigSources): Target {
+  if (input.sandbox) return 'sandbox'
   const { accessToken, pixelId } = config.settings
   if (accessToken) {
     if (!pixelId) throw new ConfigError(`${where} has an access token but no pixel ID: set "pixelId" or META_PIXEL_ID`)
     return 'meta'
   }
   const named =
-    sources.file !== undefined
+    input.file !== undefined
       ? where
       : pixelId
         ? 'META_PIXEL_ID'
-        : sources.env.META_GRAPH_URL
+        : input.env.META_GRAPH_URL
           ? 'META_GRAPH_URL'
           : undefined
   if (named === undefined) return 'sandbox'
@@ -60,27 +60,27 @@ function checked(config: RunnerConfig, where: string): RunnerConfig {
 }
 
 /** send and check: one destination config and where it delivers, the sandbox's credentials swapped in for it. */
-export function loadRunnerConfig(sources: ConfigSources, command: string): { config: RunnerConfig; target: Target } {
-  return resolveSingle(singleConfig(readConfigFile(sources.file), command), sources)
+export function loadRunnerConfig(input: ConfigSources, command: string): { config: RunnerConfig; target: Target } {
+  return resolveSingle(singleConfig(readConfigFile(input.file), command), input)
 }
 
-function resolveSingle(file: Extract<ConfigFile, { shape: 'single' }>, sources: ConfigSources) {
-  const config = withEnvironment(file.config, sources.env)
-  const target = decideTarget(config, file.where, sources)
+function resolveSingle(file: Extract<ConfigFile, { shape: 'single' }>, input: ConfigSources) {
+  const config = withEnvironment(file.config, input.env)
+  const target = decideTarget(config, file.where, input)
   return { config: checked(target === 'sandbox' ? sandboxConfig(config) : config, file.where), target }
 }
 
 /** map: never sends, so the target does not matter; missing credentials get stand-ins, all else is checked. */
-export function loadDryRunConfig(sources: ConfigSources, command: string): RunnerConfig {
-  const file = singleConfig(readConfigFile(sources.file), command)
-  const config = withEnvironment(file.config, sources.env)
+export function loadDryRunConfig(input: ConfigSources, command: string): RunnerConfig {
+  const file = singleConfig(readConfigFile(input.file), command)
+  const config = withEnvironment(file.config, input.env)
   return checked(withCredentials(config, DRY_RUN_PIXEL_ID, config.settings.accessToken || DRY_RUN_TOKEN), file.where)
 }
 
 /** demo: its events are made up, so it delivers to the sandbox whatever token is configured. */
-export function loadDemoConfig(sources: ConfigSources): RunnerConfig {
-  const file = singleConfig(readConfigFile(sources.file), 'demo')
-  return checked(sandboxConfig(withEnvironment(file.config, sources.env)), file.where)
+export function loadDemoConfig(input: ConfigSources): RunnerConfig {
+  const file = singleConfig(readConfigFile(input.file), 'demo')
+  return checked(sandboxConfig(withEnvironment(file.config, input.env)), file.where)
 }
 
 export interface ServiceSources {
@@ -89,20 +89,20 @@ export interface ServiceSources {
   target: Target
 }
 
-function multiSource(file: Extract<ConfigFile, { shape: 'sources' }>, sources: ConfigSources, keys: string[]) {
+function multiSource(file: Extract<ConfigFile, { shape: 'sources' }>, input: ConfigSources, keys: string[]) {
   if (keys.length > 0) {
     throw new ConfigError(
       `--write-key and META_WRITE_KEY add keys to one destination config, but ${file.where} lists "sources"`
     )
   }
-  const target: Target = sources.sandbox ? 'sandbox' : 'meta'
+  const target: Target = input.sandbox ? 'sandbox' : 'meta'
   const byKey: Record<string, RunnerConfig> = {}
   for (const entry of file.sources) {
     // One system-user token often serves every pixel a partner sends for (Meta's partner guide).
-    const token = entry.config.settings.accessToken || sources.env.META_ACCESS_TOKEN
+    const token = entry.config.settings.accessToken || input.env.META_ACCESS_TOKEN
     const config = { ...entry.config, settings: { ...entry.config.settings, ...(token && { accessToken: token }) } }
     if (!config.settings.pixelId) throw new ConfigError(`${entry.where} has no "pixelId"`)
-    if (target === 'meta') decideTarget(config, entry.where, { ...sources, file: entry.where })
+    if (target === 'meta') decideTarget(config, entry.where, { ...input, file: entry.where })
     byKey[entry.key] = checked(target === 'sandbox' ? sandboxConfig(config) : config, entry.where)
   }
   return { sources: byKey, target }
@@ -113,18 +113,18 @@ function multiSource(file: Extract<ConfigFile, { shape: 'sources' }>, sources: C
  * (an entry without a token uses META_ACCESS_TOKEN), or one destination config plus "writeKeys", to which
  * META_WRITE_KEY and --write-key add keys and META_* override settings; with no file the environment is the config.
  */
-export function loadServiceSources(sources: ConfigSources & { writeKeys?: string[] }): ServiceSources {
-  const file = readConfigFile(sources.file)
-  const extraKeys = [...(sources.writeKeys ?? []), ...(sources.env.META_WRITE_KEY ? [sources.env.META_WRITE_KEY] : [])]
+export function loadServiceSources(input: ConfigSources & { writeKeys?: string[] }): ServiceSources {
+  const file = readConfigFile(input.file)
+  const extraKeys = [...(input.writeKeys ?? []), ...(input.env.META_WRITE_KEY ? [input.env.META_WRITE_KEY] : [])]
     .map((key) => key.trim())
     .filter(Boolean)
-  if (file.shape === 'sources') return multiSource(file, sources, extraKeys)
+  if (file.shape === 'sources') return multiSource(file, input, extraKeys)
   const keys = [...new Set([...file.writeKeys, ...extraKeys])]
   if (keys.length === 0) {
     throw new ConfigError(
       `${file.where} names no key to accept events with: add "writeKeys", set META_WRITE_KEY or pass --write-key (${SHAPES})`
     )
   }
-  const { config, target } = resolveSingle(file, sources)
+  const { config, target } = resolveSingle(file, input)
   return { sources: Object.fromEntries(keys.map((key) => [key, config])), target }
 }
