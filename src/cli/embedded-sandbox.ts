@@ -1,11 +1,6 @@
 import { startSandbox } from '../sandbox'
 import type { Sandbox } from '../sandbox'
-import type { RunnerConfig } from '../runner/config'
 import { CliError, messageOf } from './errors'
-
-/** The token the embedded sandbox accepts; it opens nothing but that sandbox, so it is no secret. */
-export const SANDBOX_ACCESS_TOKEN = 'sandbox-access-token'
-export const SANDBOX_PIXEL_ID = '100000000000001'
 
 export async function startLocalSandbox(port = 0): Promise<Sandbox> {
   try {
@@ -18,23 +13,13 @@ export async function startLocalSandbox(port = 0): Promise<Sandbox> {
 }
 
 /**
- * Starts the sandbox on 127.0.0.1 and points the destination at it (META_GRAPH_URL), for runs without an access
- * token: nothing leaves the machine.
+ * Starts the sandbox on 127.0.0.1 and points the destination at it (META_GRAPH_URL), for runs the configuration
+ * sends to the sandbox (runner/config decides): nothing leaves the machine.
  */
 export async function startEmbeddedSandbox(port = 0): Promise<Sandbox> {
   const sandbox = await startLocalSandbox(port)
   process.env.META_GRAPH_URL = sandbox.url
   return sandbox
-}
-
-/** The configuration with the sandbox's token, and its pixel when none is configured. */
-export function sandboxConfig(config: RunnerConfig): RunnerConfig {
-  const settings = {
-    ...config.settings,
-    pixelId: config.settings.pixelId || SANDBOX_PIXEL_ID,
-    accessToken: SANDBOX_ACCESS_TOKEN
-  }
-  return { ...config, settings }
 }
 
 export function pageUrl(sandbox: Sandbox): string {

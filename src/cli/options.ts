@@ -29,6 +29,14 @@ export function addSourceOption(command: Command): Command {
   )
 }
 
+/** --sandbox: the one way to deliver to the embedded sandbox when a Meta target is configured. */
+export function addSandboxOption(command: Command): Command {
+  return command.option(
+    '--sandbox',
+    'deliver to the embedded sandbox on 127.0.0.1 instead of Meta, whatever is configured'
+  )
+}
+
 export interface InputOptions {
   config?: string
   source: InputSource

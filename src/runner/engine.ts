@@ -11,7 +11,7 @@ import { backoffDelayMs, DEFAULT_RETRY_POLICY } from './backoff'
 import type { RetryPolicy } from './backoff'
 import type { RunnerConfig } from './config'
 import { adaptInput } from './input'
-import type { InputSource } from './input'
+import type { InputSource, ReadAs } from './input'
 import { buildRoutes, withAllPropertiesAsCustomData } from './routing'
 import type { Route } from './routing'
 
@@ -33,6 +33,9 @@ export interface EngineOptions {
   sleep?: (ms: number) => Promise<void>
   onProgress?: (settled: number, total: number) => void
 }
+
+/** One source for every input, or (from the ingest front, which detected each once) one per input. */
+export type Sources = InputSource | readonly ReadAs[]
 
 /** Requests to Meta in flight at once, for batches of different presets or chunks. */
 export const DEFAULT_CONCURRENCY = 4
@@ -117,14 +120,14 @@ export class Engine {
   }
 
   /** Maps every input to the server event Meta would receive, without sending anything. */
-  async map(inputs: unknown[], source: InputSource = 'auto'): Promise<EventResult[]> {
+  async map(inputs: unknown[], source: Sources = 'auto'): Promise<EventResult[]> {
     const { results, routed } = this.route(inputs, source)
     for (const [index, node] of await this.execute(this.dryRun, routed)) results[index] = resultOf(index, node)
     return results
   }
 
   /** Delivers every input, retrying retryable failures with backoff; one result per input, in order. */
-  async send(inputs: unknown[], source: InputSource = 'auto'): Promise<SendReport> {
+  async send(inputs: unknown[], source: Sources = 'auto'): Promise<SendReport> {
     let requests = 0
     const countRequest = (_record: MetaRequestRecord) => requests++
     metaRequests.on('request', countRequest)
@@ -158,11 +161,12 @@ export class Engine {
     }
   }
 
-  private route(inputs: unknown[], source: InputSource): { results: EventResult[]; routed: RoutedEvent[] } {
+  private route(inputs: unknown[], source: Sources): { results: EventResult[]; routed: RoutedEvent[] } {
     const results: EventResult[] = new Array(inputs.length)
     const routed: RoutedEvent[] = []
     inputs.forEach((input, index) => {
-      const adapted = adaptInput(input, source, this.config.amplitudeEventMap)
+      const from = typeof source === 'string' ? source : source[index]
+      const adapted = adaptInput(input, from, this.config.amplitudeEventMap)
       if (!adapted.ok) {
         results[index] = { index, status: adapted.status, error: adapted.error, retryable: false }
         return

@@ -3,6 +3,8 @@ import { amplitudeToSegment, detectAmplitudeFormat } from '../lib/amplitude'
 import { isRecord } from '../lib/is-record'
 
 export type InputSource = 'auto' | 'segment' | 'amplitude'
+/** What one input was read as: the source given, or the one detected from its shape. */
+export type ReadAs = Exclude<InputSource, 'auto'>
 
 export type AdaptedInput =
   { ok: true; event: SegmentEvent; source: 'segment' | 'amplitude' } | { ok: false; status: 400; error: string }
@@ -25,9 +27,10 @@ function checkSegmentEvent(input: unknown): AdaptedInput {
   return { ok: true, event: event as unknown as SegmentEvent, source: 'segment' }
 }
 
-/** An input is read as an Amplitude event when the source says so, or, with source auto, when it looks like one. */
-export function readsAsAmplitude(input: unknown, source: InputSource): boolean {
-  return source === 'amplitude' || (source === 'auto' && detectAmplitudeFormat(input) !== undefined)
+/** The source given, or with source auto, Amplitude when the input looks like one of its events, else Segment. */
+export function readAs(input: unknown, source: InputSource): ReadAs {
+  if (source !== 'auto') return source
+  return detectAmplitudeFormat(input) !== undefined ? 'amplitude' : 'segment'
 }
 
 /** Turns any accepted input into the Segment-spec event the destination's presets map. */
@@ -36,7 +39,7 @@ export function adaptInput(
   source: InputSource,
   amplitudeEventMap: Record<string, string>
 ): AdaptedInput {
-  if (!readsAsAmplitude(input, source)) return checkSegmentEvent(input)
+  if (readAs(input, source) === 'segment') return checkSegmentEvent(input)
   const adapted = amplitudeToSegment(input, { eventMap: amplitudeEventMap })
   if (!adapted.ok) return adapted
   return { ok: true, event: adapted.event as unknown as SegmentEvent, source: 'amplitude' }

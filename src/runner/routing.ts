@@ -13,7 +13,8 @@ export interface Route {
   matches(event: SegmentEvent): boolean
 }
 
-function isDirective(value: Record<string, unknown>): boolean {
+/** A mapping value that is an actions-core directive (`@path`, `@if`…) rather than an object of fields. */
+export function isDirective(value: Record<string, unknown>): boolean {
   return Object.keys(value).some((key) => key.startsWith('@'))
 }
 

@@ -1,5 +1,6 @@
 import { validAmplitudeId } from '../lib/amplitude/identity'
 import { isRecord } from '../lib/is-record'
+import { stampAmplitude } from '../runner/ingest'
 
 export type AmplitudeParse =
   { ok: true; apiKey: string; events: unknown[] } | { ok: false; missingField?: 'api_key' | 'events'; reason: string }
@@ -7,7 +8,7 @@ export type AmplitudeParse =
 /** What Amplitude's API fills in from the upload itself: receipt time, and the request's IP for `ip: "$remote"`. */
 function withUploadFacts(event: unknown, receivedAt: number, uploadIp: string | undefined): unknown {
   if (!isRecord(event)) return event
-  const stamped = event.time === undefined || event.time === null ? { ...event, time: receivedAt } : event
+  const stamped = stampAmplitude(event, { receivedAt })
   return stamped.ip === '$remote' && uploadIp ? { ...stamped, ip: uploadIp } : stamped
 }
 

@@ -1,15 +1,11 @@
-import { canonicalJson } from '../lib/amplitude/canonical-json'
-import { sha256 } from '../lib/user-data/sha256'
 import { isRecord } from '../lib/is-record'
+import { stampSegment } from '../runner/ingest'
 
 /** The Segment HTTP Tracking API's single-message endpoints; the path sets the message type. */
 export const SEGMENT_SINGLE_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const
 export type SegmentSingleType = (typeof SEGMENT_SINGLE_TYPES)[number]
 
 export type SegmentParse = { ok: true; writeKey?: string; messages: unknown[] } | { ok: false; reason: string }
-
-/** Keys the receiving API consumes; they are not part of the message and never part of its derived messageId. */
-const TRANSPORT_KEYS = ['writeKey', 'sentAt', 'receivedAt'] as const
 
 function bodyWriteKey(body: Record<string, unknown>): string | undefined {
   return typeof body.writeKey === 'string' && body.writeKey.trim() ? body.writeKey.trim() : undefined
@@ -24,35 +20,6 @@ function mergeDefaults(batchValue: unknown, messageValue: unknown): unknown {
     merged[key] = isRecord(merged[key]) && isRecord(value) ? { ...(merged[key] as object), ...value } : value
   }
   return merged
-}
-
-function dateMs(value: unknown): number | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined
-  const ms = typeof value === 'number' ? value : Date.parse(value)
-  return Number.isFinite(ms) ? ms : undefined
-}
-
-/**
- * Segment's rule: a message's own `timestamp` wins; else `receivedAt - (sentAt - originalTimestamp)`, which corrects
- * a device clock that is off; else `originalTimestamp`; else the time of receipt.
- */
-function timestampOf(message: Record<string, unknown>, sentAt: unknown, receivedAt: number): unknown {
-  if (message.timestamp !== undefined && message.timestamp !== null) return message.timestamp
-  const original = dateMs(message.originalTimestamp)
-  const sent = dateMs(message.sentAt ?? sentAt)
-  if (original !== undefined && sent !== undefined) return new Date(receivedAt - (sent - original)).toISOString()
-  if (original !== undefined) return message.originalTimestamp
-  return new Date(receivedAt).toISOString()
-}
-
-/**
- * A message missing its messageId gets one derived from its content, so that an SDK's resend of the same message
- * carries the same id and Meta drops the copy (the fields this service adds are left out of the hash).
- */
-function derivedMessageId(message: Record<string, unknown>): string {
-  const content = { ...message }
-  for (const key of TRANSPORT_KEYS) delete content[key]
-  return `svc-${sha256(canonicalJson(content)).slice(0, 32)}`
 }
 
 interface BatchDefaults {
@@ -71,16 +38,9 @@ function normalizeMessage(input: unknown, defaults: BatchDefaults, receivedAt: n
   if (context !== undefined) message.context = context
   const integrations = mergeDefaults(defaults.integrations, message.integrations)
   if (integrations !== undefined) message.integrations = integrations
-  const messageId =
-    typeof message.messageId === 'string' && message.messageId.trim() ? message.messageId : derivedMessageId(message)
-  const timestamp = timestampOf(message, defaults.sentAt, receivedAt)
-  delete message.writeKey
-  return {
-    ...message,
-    messageId,
-    timestamp,
-    receivedAt: new Date(receivedAt).toISOString()
-  }
+  const stamped = stampSegment(message, { receivedAt, sentAt: defaults.sentAt })
+  delete stamped.writeKey
+  return { ...stamped, receivedAt: new Date(receivedAt).toISOString() }
 }
 
 /** `POST /v1/batch`: `{ batch: [...], context?, integrations?, sentAt?, writeKey? }`. */

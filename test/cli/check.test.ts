@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { startSandbox } from '../../src/sandbox'
 import type { Sandbox } from '../../src/sandbox'
 import { runCli, tempDir, stopChildren } from './support'
@@ -46,7 +48,7 @@ describe('meta-pixel check', () => {
 
     expect(result.code).toBe(1)
     expect(result.stdout).toBe('')
-    expect(result.stderr).toMatch(/^meta-pixel: .*token/i)
+    expect(result.stderr).toMatch(/^meta-pixel: The access token is invalid or expired \(Meta code 190/)
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
     expect(result.stderr).not.toContain(wrong)
     expect(result.stderr).not.toContain(TOKEN)
@@ -58,7 +60,7 @@ describe('meta-pixel check', () => {
     })
 
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/^meta-pixel: /)
+    expect(result.stderr).toMatch(/^meta-pixel: Pixel 999999999999999 does not exist, or this token cannot see it/)
     expect(result.stderr).not.toContain(TOKEN)
   })
 
@@ -66,6 +68,95 @@ describe('meta-pixel check', () => {
     const result = await runCli(['check'], { env: { META_GRAPH_URL: sandbox.url, META_PIXEL_ID: PIXEL } })
 
     expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/^meta-pixel: no access token configured/)
+    expect(result.stderr).toMatch(/^meta-pixel: META_PIXEL_ID names a Meta target but no access token/)
+    expect((await runCli(['check'], { env: {} })).stderr).toMatch(/^meta-pixel: no access token configured/)
+  })
+
+  it('says Meta is unreachable, not that the credentials are invalid, when nothing answers', async () => {
+    const closed = await fakeGraph(() => undefined)
+    await closed.stop()
+
+    const result = await runCli(['check'], {
+      env: { META_GRAPH_URL: closed.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: PIXEL }
+    })
+
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      `meta-pixel: Meta is unreachable at ${closed.url} (ECONNREFUSED): the pixel and token were not checked. ` +
+        'Check the network (proxy, firewall, DNS) and try again.\n'
+    )
+  })
+
+  it.each([
+    [
+      'a 502 HTML page',
+      { status: 502, body: '<html><title>502 Bad Gateway</title></html>' },
+      /^meta-pixel: Meta is unavailable \(HTTP 502\): the pixel and token were not checked\. Try again later\.\n$/
+    ],
+    [
+      'a transient Meta error',
+      { status: 500, body: JSON.stringify({ error: { message: 'Service unavailable', code: 2, fbtrace_id: 'T1' } }) },
+      /^meta-pixel: Meta is unavailable \(HTTP 500\) \(Meta code 2, fbtrace_id T1\): the pixel and token were not checked/
+    ],
+    [
+      'a rate limit',
+      { status: 400, body: JSON.stringify({ error: { message: 'limit', code: 17 } }) },
+      /^meta-pixel: Meta is rate-limiting this app \(Meta code 17\): the pixel and token were not checked/
+    ],
+    [
+      'no permission',
+      { status: 403, body: JSON.stringify({ error: { message: 'Permissions error', code: 10 } }) },
+      /^meta-pixel: The access token is valid but has no permission to send events for pixel 123456789012345 \(Meta code 10\)/
+    ]
+  ])('words %s in plain words, never as "Credentials are invalid"', async (_name, answer, message) => {
+    const graph = await fakeGraph((res) => {
+      res.writeHead(answer.status, { 'content-type': 'text/plain' })
+      res.end(answer.body)
+    })
+    try {
+      const result = await runCli(['check'], {
+        env: { META_GRAPH_URL: graph.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: PIXEL }
+      })
+
+      expect(result.code).toBe(1)
+      expect(result.stdout).toBe('')
+      expect(result.stderr).toMatch(message)
+      expect(result.stderr).not.toMatch(/Credentials are invalid|Resending/)
+      expect(result.stderr).not.toContain(TOKEN)
+    } finally {
+      await graph.stop()
+    }
+  })
+
+  it('exits 2, before any request, for a pixel ID that is not digits', async () => {
+    const result = await runCli(['check'], {
+      env: { META_GRAPH_URL: sandbox.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: 'abc' }
+    })
+
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe(
+      'meta-pixel: invalid settings in the environment: "pixelId": The Pixel ID must be the digits shown in Events Manager\n'
+    )
+  })
+
+  it('--sandbox checks against the embedded sandbox, whatever token is configured', async () => {
+    const result = await runCli(['check', '--sandbox'], { env: { META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: PIXEL } })
+
+    expect(result).toMatchObject({ code: 0, stdout: 'ok\n' })
+    expect(result.stderr).toMatch(/embedded sandbox \(--sandbox\)/)
   })
 })
+
+/** A Graph API stand-in on 127.0.0.1 that answers every request with `answer`. */
+async function fakeGraph(answer: (res: import('node:http').ServerResponse) => void) {
+  const server: Server = createServer((req, res) => {
+    req.resume()
+    answer(res)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+}

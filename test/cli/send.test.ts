@@ -168,7 +168,7 @@ describe('meta-pixel send', () => {
 
     expect(result.code).toBe(2)
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
-    expect(result.stderr).toMatch(/^meta-pixel: Cannot read the config file/)
+    expect(result.stderr).toMatch(/^meta-pixel: cannot read the config file .*config\.json: /)
     expect(result.stdout).toBe('')
   })
 })

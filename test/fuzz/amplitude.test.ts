@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check'
 import { amplitudeToSegment } from '../../src/lib/amplitude'
-import { amplitudeSeeds, anyInput, piiIn, runs } from './arbitraries'
+import { amplitudeSeeds, anyInput, piiIn } from './arbitraries'
+import { fuzzParameters } from './parameters'
 
 const seeds = amplitudeSeeds(Date.now())
 const eventMap = fc.oneof(
@@ -34,7 +35,7 @@ describe('amplitudeToSegment on arbitrary input', () => {
           if (leaked) throw new Error(`error leaks "${leaked}": ${result.error.slice(0, 200)}`)
         }
       }),
-      { numRuns: runs(1500) }
+      fuzzParameters(1500)
     )
   })
 
@@ -47,7 +48,7 @@ describe('amplitudeToSegment on arbitrary input', () => {
         expect(second).toEqual(first)
         expect(input).toEqual(before)
       }),
-      { numRuns: runs(800) }
+      fuzzParameters(800)
     )
   })
 })

@@ -328,9 +328,3 @@ export const ACTIONS_CORE_CRASHES = {
   nullContext: (input: unknown): boolean =>
     input !== null && typeof input === 'object' && !Array.isArray(input) && 'context' in input && input.context === null
 }
-
-/** numRuns scaled by FUZZ_SCALE (default 1): `FUZZ_SCALE=20 npx jest test/fuzz` hunts longer than the suite does. */
-export function runs(numRuns: number): number {
-  const scale = Number(process.env.FUZZ_SCALE ?? 1)
-  return Math.max(1, Math.round(numRuns * (Number.isFinite(scale) && scale > 0 ? scale : 1)))
-}

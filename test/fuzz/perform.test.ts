@@ -9,7 +9,8 @@ import nock from 'nock'
 import { createTestIntegration, Destination } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import definition from '../../src'
-import { anyInput, ACTIONS_CORE_CRASHES, piiIn, segmentSeeds, runs } from './arbitraries'
+import { anyInput, ACTIONS_CORE_CRASHES, piiIn, segmentSeeds } from './arbitraries'
+import { fuzzParameters } from './parameters'
 
 const settings = {
   pixelId: '123456789012345',
@@ -81,7 +82,7 @@ describe('perform (testAction) on arbitrary input', () => {
           if (problem) throw new Error(problem)
         }
       }),
-      { numRuns: runs(200) }
+      fuzzParameters(200)
     )
   })
 
@@ -125,7 +126,7 @@ describe('perform (testAction) on arbitrary input', () => {
           if (problem) throw new Error(problem)
         }
       }),
-      { numRuns: runs(150) }
+      fuzzParameters(150)
     )
   })
 })
@@ -148,7 +149,7 @@ describe('the host path (Destination.onEvent with every preset subscribed)', () 
           destination.responses.splice(0)
         }
       }),
-      { numRuns: runs(200) }
+      fuzzParameters(200)
     )
   })
 })
@@ -186,7 +187,7 @@ describe('performBatch (executeBatch) on arbitrary batches', () => {
           }
         }
       ),
-      { numRuns: runs(120) }
+      fuzzParameters(120)
     )
   })
 })

@@ -13,7 +13,8 @@ import definition from '../../src'
 import { amplitudeToSegment } from '../../src/lib/amplitude'
 import { ACTION_SOURCES } from '../../src/lib/contract/meta-constants'
 import { findRequestError } from '../../src/sandbox/validate-request'
-import { ACTIONS_CORE_CRASHES, amplitudeSeeds, mutatedEvent, runs, segmentSeeds } from './arbitraries'
+import { ACTIONS_CORE_CRASHES, amplitudeSeeds, mutatedEvent, segmentSeeds } from './arbitraries'
+import { fuzzParameters } from './parameters'
 
 const settings = {
   pixelId: '123456789012345',
@@ -81,8 +82,6 @@ afterEach(() => nock.cleanAll())
 describe('the destination and the sandbox share one contract', () => {
   it('never sends an event the sandbox rejects', async () => {
     const destination = new Destination(definition)
-    const seed = Date.now()
-    console.log(`sandbox-accepts property: seed ${seed} (replay with fc.assert(..., { seed: ${seed} }))`)
     await fc.assert(
       fc.asyncProperty(
         fc.array(input, { minLength: 1, maxLength: 8 }),
@@ -106,7 +105,7 @@ describe('the destination and the sandbox share one contract', () => {
           }
         }
       ),
-      { numRuns: runs(150), seed }
+      fuzzParameters(150)
     )
     // Not vacuous: valid events did reach the sandbox.
     expect(eventsSent).toBeGreaterThan(0)

@@ -9,7 +9,8 @@ import { startFakeGraph } from '../../src/conformance/fake-graph'
 import type { FakeGraph } from '../../src/conformance/fake-graph'
 import { startIngestService } from '../../src/service'
 import type { IngestService } from '../../src/service'
-import { amplitudeSeeds, anyInput, piiIn, segmentSeeds, runs } from './arbitraries'
+import { amplitudeSeeds, anyInput, piiIn, segmentSeeds } from './arbitraries'
+import { fuzzParameters } from './parameters'
 
 const WRITE_KEY = 'fuzz-segment-write-key'
 const API_KEY = 'fuzz-amplitude-api-key'
@@ -129,7 +130,7 @@ describe('the ingest service on arbitrary requests', () => {
           }
         }
       }),
-      { numRuns: runs(100) }
+      fuzzParameters(100)
     )
   })
 })

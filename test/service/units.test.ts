@@ -55,12 +55,22 @@ describe('Segment parsing', () => {
 describe('Amplitude parsing', () => {
   it('gives events without time the upload time and leaves others alone', () => {
     const parsed = parseAmplitudeUpload(
-      { api_key: 'k', events: [{ event_type: 'a' }, { event_type: 'b', time: 5 }, 'junk'] },
+      {
+        api_key: 'k',
+        events: [
+          { event_type: 'a' },
+          { event_type: 'b', time: 5 },
+          // An export-format event keeps its own event_time: the upload time must not override it.
+          { event_type: 'c', event_time: '2026-11-21 08:00:00.000' },
+          'junk'
+        ]
+      },
       RECEIVED_AT
     )
     expect(parsed.ok && parsed.events).toEqual([
       { event_type: 'a', time: RECEIVED_AT },
       { event_type: 'b', time: 5 },
+      { event_type: 'c', event_time: '2026-11-21 08:00:00.000' },
       'junk'
     ])
   })

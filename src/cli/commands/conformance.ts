@@ -7,6 +7,7 @@ import {
   type BaseConfig,
   type FixtureRoot
 } from '../../conformance'
+import { loadDryRunConfig } from '../../runner/config'
 import { readConfig } from '../config'
 import { UsageError } from '../errors'
 import { addConfigOption } from '../options'
@@ -19,7 +20,10 @@ interface ConformanceOptions {
 
 /** The user's configuration laid over the reference settings, so a config without a pixel or token still runs. */
 function baseOf(configFile: string): BaseConfig {
-  const config = readConfig(configFile)
+  const config = readConfig(
+    () => loadDryRunConfig({ file: configFile, env: process.env }, 'conformance'),
+    (loaded) => [loaded]
+  )
   return {
     settings: { ...DEFAULT_SETTINGS, ...config.settings },
     mapping: config.mapping,

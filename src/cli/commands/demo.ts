@@ -1,12 +1,13 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { detectAmplitudeFormat } from '../../lib/amplitude'
+import { loadDemoConfig } from '../../runner/config'
+import { readAs } from '../../runner/input'
 import { startIngestService } from '../../service'
 import type { IngestService } from '../../service'
 import type { Sandbox } from '../../sandbox'
 import { readConfig } from '../config'
-import { pageUrl, sandboxConfig, startEmbeddedSandbox } from '../embedded-sandbox'
+import { pageUrl, startEmbeddedSandbox } from '../embedded-sandbox'
 import { CliError, messageOf } from '../errors'
 import { parseInputs, readInputText } from '../input'
 import { addConfigOption, parsePort } from '../options'
@@ -47,7 +48,7 @@ async function readExamples(dir: string): Promise<ExampleEvents> {
   for (const file of files.sort()) {
     for (const input of parseInputs(await readInputText(join(dir, file)))) {
       if (!input.ok) examples.unreadable++
-      else if (detectAmplitudeFormat(input.value) !== undefined) examples.amplitude.push(input.value)
+      else if (readAs(input.value, 'auto') === 'amplitude') examples.amplitude.push(input.value)
       else examples.segment.push(input.value)
     }
   }
@@ -92,7 +93,10 @@ async function sendExamples(serviceUrl: string, examples: ExampleEvents): Promis
 export async function runDemo(options: DemoOptions): Promise<void> {
   const examples = await readExamples(examplesDir())
   // The demo never reaches Meta, whatever token is configured: its events are made up.
-  const config = sandboxConfig(readConfig(options.config))
+  const config = readConfig(
+    () => loadDemoConfig({ file: options.config, env: process.env }),
+    () => []
+  )
   let sandbox: Sandbox | undefined
   let service: IngestService | undefined
   const stop = async () => {

@@ -1,19 +1,25 @@
 import type { Command } from 'commander'
-import { dryRunConfig, readConfig } from '../config'
+import { loadDryRunConfig } from '../../runner/config'
+import { ingest } from '../../runner/ingest'
+import { readConfig } from '../config'
 import { createEngine } from '../engine'
 import { parseInputs, readInputText, withParseErrors } from '../input'
 import { addConfigOption, addSourceOption } from '../options'
 import type { InputOptions } from '../options'
 import { printLines } from '../output'
 import { mapLine } from '../results'
-import { stampAll } from '../timestamps'
 
 export async function runMap(file: string | undefined, options: InputOptions): Promise<void> {
-  const engine = createEngine(dryRunConfig(readConfig(options.config)))
+  const config = readConfig(
+    () => loadDryRunConfig({ file: options.config, env: process.env }, 'map'),
+    (loaded) => [loaded]
+  )
+  const engine = createEngine(config)
   const parsed = parseInputs(await readInputText(file))
-  const { results } = await withParseErrors(parsed, async (values) => ({
-    results: await engine.map(stampAll(values, options.source), options.source)
-  }))
+  const { results } = await withParseErrors(parsed, async (values) => {
+    const { inputs, sources } = ingest(values, options.source, { receivedAt: Date.now() })
+    return { results: await engine.map(inputs, sources) }
+  })
   printLines(results.map(mapLine))
   if (results.some((result) => 'error' in result)) process.exitCode = 1
 }

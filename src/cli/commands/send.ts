@@ -1,25 +1,26 @@
 import { writeFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import type { Sandbox } from '../../sandbox'
-import { readConfig, requirePixel } from '../config'
-import { pageUrl, sandboxConfig, startEmbeddedSandbox } from '../embedded-sandbox'
+import { loadRunnerConfig } from '../../runner/config'
+import { ingest } from '../../runner/ingest'
+import { readConfig } from '../config'
+import { pageUrl, startEmbeddedSandbox } from '../embedded-sandbox'
 import { DEFAULT_CONCURRENCY } from '../../runner/engine'
 import { createEngine } from '../engine'
 import { messageOf, redact, UsageError } from '../errors'
 import { parseInputs, readInputText, withParseErrors } from '../input'
-import { addConfigOption, addSourceOption, integerIn } from '../options'
+import { addConfigOption, addSandboxOption, addSourceOption, integerIn } from '../options'
 import type { InputOptions } from '../options'
 import { note, printLine } from '../output'
 import { progressBar } from '../progress'
 import { reportLine, summarise } from '../results'
-import { stampAll } from '../timestamps'
-import { needsSandbox } from '../../runner/config'
 
 export interface SendOptions extends InputOptions {
   report?: string
   maxAttempts: number
   retryBaseMs: number
   concurrency: number
+  sandbox?: boolean
 }
 
 async function writeReport(path: string, lines: string[]): Promise<void> {
@@ -31,18 +32,23 @@ async function writeReport(path: string, lines: string[]): Promise<void> {
 }
 
 export async function runSend(file: string | undefined, options: SendOptions): Promise<void> {
-  let config = readConfig(options.config)
+  const { config, target } = readConfig(
+    () => loadRunnerConfig({ file: options.config, env: process.env, sandbox: options.sandbox }, 'send'),
+    (loaded) => [loaded.config]
+  )
   const parsed = parseInputs(await readInputText(file))
   // A report that cannot be written is found out before anything is sent.
   if (options.report) await writeReport(options.report, [])
   let sandbox: Sandbox | undefined
-  if (needsSandbox(config)) {
+  if (target === 'sandbox') {
     sandbox = await startEmbeddedSandbox()
-    config = sandboxConfig(config)
-    note(`No access token configured: sending to the embedded sandbox instead of Meta.`)
+    note(
+      options.sandbox
+        ? 'Sending to the embedded sandbox (--sandbox), not to Meta.'
+        : 'No Meta target configured: sending to the embedded sandbox instead of Meta.'
+    )
     note(`Sandbox page (open while this command runs): ${pageUrl(sandbox)}`)
   }
-  requirePixel(config)
   const progress = progressBar('Sending')
   try {
     const engine = createEngine(config, {
@@ -50,9 +56,10 @@ export async function runSend(file: string | undefined, options: SendOptions): P
       concurrency: options.concurrency,
       onProgress: (settled, total) => progress.update(settled, total)
     })
-    const { results, requests } = await withParseErrors(parsed, (values) =>
-      engine.send(stampAll(values, options.source), options.source)
-    )
+    const { results, requests } = await withParseErrors(parsed, (values) => {
+      const { inputs, sources } = ingest(values, options.source, { receivedAt: Date.now() })
+      return engine.send(inputs, sources)
+    })
     progress.stop()
     if (options.report) await writeReport(options.report, results.map(reportLine))
     const summary = summarise(results, requests)
@@ -67,18 +74,18 @@ export async function runSend(file: string | undefined, options: SendOptions): P
 export function registerSend(program: Command): void {
   const command = program
     .command('send')
-    .summary("deliver events to Meta's Conversions API (or to the embedded sandbox when no token is set)")
+    .summary("deliver events to Meta's Conversions API (or to the embedded sandbox with --sandbox)")
     .description(
       "Delivers Segment-spec or Amplitude events to Meta's Conversions API in batches of up to 1,000, retrying rate " +
-        'limits, 5xx and network failures with exponential backoff and jitter. Without an access token the events go ' +
-        'to an embedded sandbox on 127.0.0.1. Prints one JSON summary line; exits 1 when any event failed for good.'
+        'limits, 5xx and network failures with exponential backoff and jitter. With --sandbox, or with nothing ' +
+        'configured at all (no --config, no token), the events go to an embedded sandbox on 127.0.0.1. Prints one JSON summary line; exits 1 when any event failed for good.'
     )
     .argument('[file]', 'JSON Lines or JSON array of events (default: stdin)')
     .option('--report <file>', 'write one JSON line per input event with its outcome')
     .option('--max-attempts <n>', 'attempts per event, the first included', integerIn(1, 20), 5)
     .option('--retry-base-ms <ms>', 'base delay of the exponential backoff', integerIn(0, 600_000), 500)
     .option('--concurrency <n>', 'parallel requests to Meta', integerIn(1, 64), DEFAULT_CONCURRENCY)
-  addSourceOption(addConfigOption(command)).action((file: string | undefined, options: SendOptions) =>
+  addSandboxOption(addSourceOption(addConfigOption(command))).action((file: string | undefined, options: SendOptions) =>
     runSend(file, options)
   )
 }

@@ -19,22 +19,28 @@ export interface GraphTarget {
   apiVersion?: string
 }
 
+const PIXEL_ID_RULE = 'The Pixel ID must be the digits shown in Events Manager'
+const API_VERSION_RULE = `The Graph API version must look like ${DEFAULT_API_VERSION}`
+
+/** Why a pixel ID cannot name a pixel, or undefined; the runner checks its configuration with this too. */
+export function pixelIdProblem(pixelId: unknown): string | undefined {
+  return PIXEL_ID.test(String(pixelId ?? '').trim()) ? undefined : PIXEL_ID_RULE
+}
+
+/** Why an API version is not one, or undefined (absent means the default). */
+export function apiVersionProblem(apiVersion: unknown): string | undefined {
+  return API_VERSION.test(String(apiVersion || DEFAULT_API_VERSION).trim()) ? undefined : API_VERSION_RULE
+}
+
 /** Checked before any request, so a typo says what is wrong instead of coming back as a puzzling Meta error. */
 export function checkGraphTarget(target: GraphTarget): { pixelId: string; apiVersion: string } {
   // Hosts that skip settings validation (executeBatch) can pass a missing or non-string value.
-  const pixelId = String(target.pixelId ?? '').trim()
-  const apiVersion = String(target.apiVersion || DEFAULT_API_VERSION).trim()
-  if (!PIXEL_ID.test(pixelId)) {
-    throw new IntegrationError('The Pixel ID must be the digits shown in Events Manager', 'INVALID_PIXEL_ID', 400)
+  if (pixelIdProblem(target.pixelId)) throw new IntegrationError(PIXEL_ID_RULE, 'INVALID_PIXEL_ID', 400)
+  if (apiVersionProblem(target.apiVersion)) throw new IntegrationError(API_VERSION_RULE, 'INVALID_API_VERSION', 400)
+  return {
+    pixelId: String(target.pixelId).trim(),
+    apiVersion: String(target.apiVersion || DEFAULT_API_VERSION).trim()
   }
-  if (!API_VERSION.test(apiVersion)) {
-    throw new IntegrationError(
-      `The Graph API version must look like ${DEFAULT_API_VERSION}`,
-      'INVALID_API_VERSION',
-      400
-    )
-  }
-  return { pixelId, apiVersion }
 }
 
 export function eventsUrl(target: GraphTarget): string {

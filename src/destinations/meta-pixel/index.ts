@@ -1,6 +1,5 @@
 import type { DestinationDefinition } from '@segment/actions-core'
-import { classifyMetaResponse, classifyNetworkError } from '../../lib/meta-errors'
-import { pixelUrl } from './graph'
+import { probePixel } from './authentication'
 import { presets } from './presets'
 import sendEvent from './sendEvent'
 import { settingsFields } from './settings'
@@ -17,16 +16,9 @@ const destination: DestinationDefinition<Settings> = {
   authentication: {
     scheme: 'custom',
     fields: settingsFields,
-    // One cheap read of the pixel proves that the token exists and may use this pixel.
     testAuthentication: async (request, { settings }) => {
-      const context = { pixelId: settings.pixelId, secrets: [settings.accessToken] }
-      let response
-      try {
-        response = await request(pixelUrl(settings), { method: 'GET', throwHttpErrors: false })
-      } catch (error) {
-        throw new Error(classifyNetworkError(error, context).message)
-      }
-      if (!response.ok) throw new Error(classifyMetaResponse(response.status, response.content ?? '', context).message)
+      const probe = await probePixel(request, settings)
+      if (!probe.ok) throw new Error(probe.error.message)
       return true
     }
   },

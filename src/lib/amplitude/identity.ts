@@ -1,5 +1,4 @@
-import { sha256 } from '../user-data/sha256'
-import { canonicalJson } from './canonical-json'
+import { contentId } from '../content-id'
 import { nonBlankString, text, type JsonObject } from './values'
 
 /** Values Amplitude itself rejects as user_id / device_id (HTTP V2 docs); the zero UUID is also a blocked IDFA. */
@@ -16,7 +15,7 @@ export function validAmplitudeId(value: unknown): string | undefined {
  * derived from the content. Amplitude retries for hours, so a resend must produce the same id for Meta to drop it.
  */
 export function messageIdFor(event: JsonObject, timeMs: number): string {
-  return text(event.insert_id) ?? text(event.$insert_id) ?? text(event.uuid) ?? contentId(event, timeMs)
+  return text(event.insert_id) ?? text(event.$insert_id) ?? text(event.uuid) ?? derivedId(event, timeMs)
 }
 
 /**
@@ -24,7 +23,7 @@ export function messageIdFor(event: JsonObject, timeMs: number): string {
  * The time is the parsed ms, so the HTTP V2 and export forms of one event get the same id. Changing this recipe
  * changes the ids of resent events, which Meta would then count twice.
  */
-function contentId(event: JsonObject, timeMs: number): string {
+function derivedId(event: JsonObject, timeMs: number): string {
   const content = {
     event_type: event.event_type,
     user_id: event.user_id,
@@ -32,5 +31,5 @@ function contentId(event: JsonObject, timeMs: number): string {
     time: timeMs,
     event_properties: event.event_properties
   }
-  return `amp-${sha256(canonicalJson(content)).slice(0, 32)}`
+  return contentId('amp-', content)
 }

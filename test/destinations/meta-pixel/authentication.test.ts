@@ -1,7 +1,8 @@
 import nock from 'nock'
-import { Destination } from '@segment/actions-core'
+import { createRequestClient, Destination } from '@segment/actions-core'
 import definition from '../../../src'
 import type { Settings } from '../../../src'
+import { probePixel } from '../../../src/destinations/meta-pixel/authentication'
 import { ACCESS_TOKEN, GRAPH, PIXEL_ID, settings } from '../../helpers'
 
 interface PixelRead {
@@ -135,4 +136,40 @@ it('reads the pixel from META_GRAPH_URL when it is set', async () => {
     if (saved === undefined) delete process.env.META_GRAPH_URL
     else process.env.META_GRAPH_URL = saved
   }
+})
+
+describe('probePixel: what check words for a person', () => {
+  const request = (timeout?: number) =>
+    createRequestClient({ headers: { Authorization: `Bearer ${ACCESS_TOKEN}` }, ...(timeout && { timeout }) })
+
+  it('answers ok for a pixel the token may read', async () => {
+    interceptPixelRead(200, { id: PIXEL_ID, name: 'Shop' })
+    expect(await probePixel(request(), settings)).toEqual({ ok: true })
+  })
+
+  it("answers Meta's classified error with the HTTP status, and the network cause when nothing answered", async () => {
+    interceptPixelRead(400, { error: { message: 'Invalid OAuth access token.', code: 190, fbtrace_id: 'A1' } })
+    expect(await probePixel(request(), settings)).toMatchObject({
+      ok: false,
+      httpStatus: 400,
+      error: { kind: 'authentication', code: 190, fbtraceId: 'A1' }
+    })
+    nock.cleanAll()
+
+    nock(GRAPH)
+      .get(/.*/)
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+    expect(await probePixel(request(), settings)).toMatchObject({
+      ok: false,
+      networkCause: 'ECONNRESET',
+      error: { kind: 'transient' }
+    })
+  })
+
+  it('names a timeout as such', async () => {
+    // The answer would come long after the client's timeout: the client gives up first, whatever the machine's load.
+    nock(GRAPH).get(/.*/).delay(60_000).reply(200, { id: PIXEL_ID })
+    const probe = await probePixel(request(20), settings)
+    expect(probe).toMatchObject({ ok: false, networkCause: 'timed out' })
+  })
 })
