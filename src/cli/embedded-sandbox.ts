@@ -40,3 +40,8 @@ export function sandboxConfig(config: RunnerConfig): RunnerConfig {
 export function pageUrl(sandbox: Sandbox): string {
   return `${sandbox.url}/`
 }
+
+/** The mapping preview page, served by the sandbox and by the ingest service alike. */
+export function mappingUrl(baseUrl: string): string {
+  return `${baseUrl}/mapping`
+}

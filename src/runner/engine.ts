@@ -32,6 +32,8 @@ export interface EngineOptions {
   concurrency?: number
   sleep?: (ms: number) => Promise<void>
   onProgress?: (settled: number, total: number) => void
+  /** Called once per input when send() settles it (delivered, refused, skipped or failed for good), with the input. */
+  onOutcome?: (result: EventResult, input: unknown) => void
 }
 
 /** Requests to Meta in flight at once, for batches of different presets or chunks. */
@@ -152,6 +154,7 @@ export class Engine {
         if (retry.length > 0) await this.sleep(backoffDelayMs(attempt, this.policy, retryAfterMs))
         pending = retry
       }
+      if (this.options.onOutcome) for (const result of results) this.options.onOutcome(result, inputs[result.index])
       return { results, requests }
     } finally {
       metaRequests.off('request', countRequest)

@@ -1,3 +1,5 @@
+import type { RunnerOutcome } from './outcomes'
+
 /** Public types of the embedded Meta Graph API lookalike. Other modules code against these exact shapes. */
 
 export interface SandboxOptions {
@@ -57,5 +59,7 @@ export interface Sandbox {
   /** Queued, consumed in order by the next /events requests. */
   injectFaults(...faults: Fault[]): void
   reset(): void
+  /** What a runner settled without (or besides) reaching /events: refused and skipped events, diagnostics. */
+  recordOutcomes(...outcomes: RunnerOutcome[]): void
   close(): Promise<void>
 }

@@ -3,10 +3,11 @@ import type { RunnerConfig } from '../../runner/config'
 import type { Sandbox } from '../../sandbox'
 import { loadServiceSources, startIngestService } from '../../service'
 import type { IngestService } from '../../service'
-import { pageUrl, SANDBOX_PIXEL_ID, sandboxConfig, startEmbeddedSandbox } from '../embedded-sandbox'
+import { mappingUrl, pageUrl, SANDBOX_PIXEL_ID, sandboxConfig, startEmbeddedSandbox } from '../embedded-sandbox'
 import { CliError, messageOf, registerSecret, UsageError } from '../errors'
 import { parsePort } from '../options'
 import { note, printLine } from '../output'
+import { reportOutcomesTo } from '../sandbox-outcomes'
 import { closeOnSignal } from '../signals'
 
 export interface ServeOptions {
@@ -39,12 +40,18 @@ function isListenError(error: unknown): boolean {
   return code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
 }
 
-async function startService(options: ServeOptions, sources: Record<string, RunnerConfig>): Promise<IngestService> {
+async function startService(
+  options: ServeOptions,
+  sources: Record<string, RunnerConfig>,
+  sandbox: Sandbox | undefined
+): Promise<IngestService> {
   try {
     return await startIngestService({
       host: options.host,
       port: options.port,
       sources,
+      // With the embedded sandbox as target, its page also shows the events the runner refused or skipped.
+      ...(sandbox && { engine: reportOutcomesTo(sandbox) }),
       log: note
     })
   } catch (error) {
@@ -68,17 +75,18 @@ export async function runServe(options: ServeOptions): Promise<void> {
     const swapped = new Map(configs.map((config) => [config, sandboxConfig(config)]))
     sources = Object.fromEntries(Object.entries(sources).map(([key, config]) => [key, swapped.get(config)!]))
     note('No access token configured: delivering to the embedded sandbox instead of Meta.')
-    note(`Sandbox page: ${pageUrl(sandbox)}`)
+    note(`Sandbox test events: ${pageUrl(sandbox)}`)
   }
   let service: IngestService
   try {
-    service = await startService(options, sources)
+    service = await startService(options, sources, sandbox)
   } catch (error) {
     await sandbox?.close()
     throw error
   }
   printLine(service.url)
   note(`Ingest service listening on ${service.url}: Segment POST /v1/batch, Amplitude POST /2/httpapi. Ctrl-C to stop.`)
+  note(`Mapping preview: ${mappingUrl(service.url)}`)
   await closeOnSignal(async () => {
     await service.close()
     await sandbox?.close()
