@@ -40,7 +40,9 @@ export interface DefinitionView {
 function choicesOf(value: unknown): FieldView['choices'] {
   if (!Array.isArray(value)) return undefined
   return value.map((choice) =>
-    isRecord(choice) ? { value: choice.value, label: String(choice.label ?? choice.value) } : { value: choice, label: String(choice) }
+    isRecord(choice)
+      ? { value: choice.value, label: String(choice.label ?? choice.value) }
+      : { value: choice, label: String(choice) }
   )
 }
 
@@ -78,7 +80,13 @@ export function describeDefinition(): DefinitionView {
     settings: fieldViews((definition.authentication?.fields ?? {}) as Record<string, unknown>),
     presets: (definition.presets ?? []).flatMap((preset) =>
       preset.type === 'automatic'
-        ? [{ name: preset.name ?? preset.subscribe, subscribe: preset.subscribe, mapping: json(preset.mapping ?? {}) as Record<string, unknown> }]
+        ? [
+            {
+              name: preset.name ?? preset.subscribe,
+              subscribe: preset.subscribe,
+              mapping: json(preset.mapping ?? {}) as Record<string, unknown>
+            }
+          ]
         : []
     ),
     fields: fieldViews(action.fields as Record<string, unknown>)

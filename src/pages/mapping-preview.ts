@@ -74,7 +74,8 @@ function runnerConfig(request: PreviewRequest): RunnerConfig {
   return dryRunConfig({
     settings: settingsOf(request) as unknown as Settings,
     mapping: request.mapping,
-    amplitudeEventMap: typeof eventMap === 'string' || eventMap === undefined ? parseEventMap(eventMap) : { ...eventMap }
+    amplitudeEventMap:
+      typeof eventMap === 'string' || eventMap === undefined ? parseEventMap(eventMap) : { ...eventMap }
   })
 }
 
@@ -84,6 +85,11 @@ function presetOf(config: RunnerConfig, input: unknown, source: InputSource): st
   const routes = buildRoutes(config)
   const candidates = adapted.source === 'amplitude' ? routes.map(withAllPropertiesAsCustomData) : routes
   return candidates.find((route) => route.matches(adapted.event))?.name
+}
+
+/** The preset a sample event routes to under the default configuration (no overrides, no Amplitude map). */
+export function defaultPresetOf(input: unknown): string | undefined {
+  return presetOf(runnerConfig({ input }), input, 'auto')
 }
 
 /** A problem with the request itself (not with the event), as a message; else undefined. */
