@@ -111,7 +111,9 @@ function deliveredReports(outcomes: readonly RunnerOutcome[]): Map<string, Runne
   for (const outcome of outcomes) {
     if (outcome.status !== 'delivered' || !outcome.eventId) continue
     const key = JSON.stringify([outcome.eventName ?? '', outcome.eventId])
-    reports.set(key, [...(reports.get(key) ?? []), outcome])
+    const list = reports.get(key)
+    if (list) list.push(outcome)
+    else reports.set(key, [outcome])
   }
   return reports
 }
