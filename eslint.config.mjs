@@ -8,6 +8,18 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { plugins: { regexp } },
   {
+    // The browser pages' plain scripts (no build step), loaded as ES modules.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['document', 'window', 'fetch', 'navigator', 'Node', 'CSS', 'URL', 'Blob', 'setTimeout', 'clearTimeout'].map(
+          (name) => [name, 'readonly']
+        )
+      )
+    }
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // User-controlled strings reach these patterns: any super-linear backtracking is a denial of service.
