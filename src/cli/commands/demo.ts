@@ -129,7 +129,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     throw error
   }
   if (options.exit) return stop()
-  note('Open the test events page to see what Meta would receive, and the mapping preview to try mappings. Ctrl-C to stop.')
+  note(
+    'Open the test events page to see what Meta would receive, and the mapping preview to try mappings. Ctrl-C to stop.'
+  )
   await closeOnSignal(stop)
 }
 
