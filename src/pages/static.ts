@@ -20,9 +20,6 @@ export const PAGE_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-/** The browser files, by name. Read once: they are small and never change while the process runs. */
-const cache = new Map<string, string>()
-
 /** The allowed names: a request can never name a path outside web/. */
 const WEB_FILES = new Set([
   'pages.css',
@@ -33,14 +30,10 @@ const WEB_FILES = new Set([
   'mapping.js'
 ])
 
+/** Read on each request: the files are small, and an edit shows on the next reload. */
 export function webFile(name: string): string {
   if (!WEB_FILES.has(name)) throw new Error(`Not a page file: ${name}`)
-  let text = cache.get(name)
-  if (text === undefined) {
-    text = readFileSync(join(WEB_DIR, name), 'utf8')
-    cache.set(name, text)
-  }
-  return text
+  return readFileSync(join(WEB_DIR, name), 'utf8')
 }
 
 /** Serves /assets/<name> for the files above; false when the path is not one of them. */
