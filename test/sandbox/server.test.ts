@@ -1,6 +1,6 @@
 import { FormData, fetch, request } from 'undici'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox'
-import { EM_HASH, NOW_MS, PH_HASH, validLead, validPurchase } from './fixtures'
+import { EM_HASH, NOW_MS, validLead, validPurchase } from './fixtures'
 
 const TOKEN = 'EAAGsandboxSECRETtoken123'
 const PIXEL = '1234567890'
