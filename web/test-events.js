@@ -119,7 +119,7 @@ function detailsBlock(row, id) {
       el(
         'p',
         {},
-        row.match.keys.map((k) => `${k.key} +${k.weight}`).join(', ') || 'No customer information keys.',
+        `${row.match.keys.map((k) => `${k.key} +${k.weight}`).join(', ') || 'No customer information keys'}.`,
         row.match.missing.length > 0 ? ` Missing the most: ${row.match.missing.slice(0, 4).join(', ')}.` : ''
       )
     )
