@@ -15,6 +15,18 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { plugins: { regexp } },
   {
+    // The browser pages' plain scripts (no build step), loaded as ES modules.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['document', 'window', 'fetch', 'navigator', 'Node', 'CSS', 'URL', 'Blob', 'setTimeout', 'clearTimeout'].map(
+          (name) => [name, 'readonly']
+        )
+      )
+    }
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // User-controlled strings reach these patterns: any super-linear backtracking is a denial of service.
@@ -54,7 +66,7 @@ export default tseslint.config(
   ),
   layer(
     ['src/sandbox/**/*.ts'],
-    '^\\.\\./(?!lib/(?:contract/|is-record$|http-body$))',
-    "The sandbox stands in for Meta: it depends on Meta's contract (src/lib/contract) and small pure libs only."
+    '^\\.\\./(?!lib/(?:contract/|is-record$|http-body$)|pages/static$)',
+    "The sandbox stands in for Meta: it depends on Meta's contract (src/lib/contract), small pure libs and the pages' file server only."
   )
 )

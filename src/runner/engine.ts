@@ -32,6 +32,8 @@ export interface EngineOptions {
   concurrency?: number
   sleep?: (ms: number) => Promise<void>
   onProgress?: (settled: number, total: number) => void
+  /** Called once per input when send() settles it (delivered, refused, skipped or failed for good), with the input. */
+  onOutcome?: (result: EventResult, input: unknown) => void
 }
 
 /** One source for every input, or (from the ingest front, which detected each once) one per input. */
@@ -155,6 +157,7 @@ export class Engine {
         if (retry.length > 0) await this.sleep(backoffDelayMs(attempt, this.policy, retryAfterMs))
         pending = retry
       }
+      if (this.options.onOutcome) for (const result of results) this.options.onOutcome(result, inputs[result.index])
       return { results, requests }
     } finally {
       metaRequests.off('request', countRequest)

@@ -24,9 +24,10 @@ import {
   faultProblem,
   rateLimitHeaders
 } from './faults'
-import { renderPage } from './page'
+import { parseOutcomes } from './outcomes'
+import { handlePage } from './page'
 import { SandboxState } from './state'
-import type { Fault, Sandbox, SandboxOptions } from './types'
+import type { ExtraPage, Fault, Sandbox, SandboxOptions } from './types'
 import { findRequestError } from './validate-request'
 
 /** Only loopback: the sandbox accepts any token by default and must never be reachable from the network. */
@@ -43,6 +44,7 @@ interface Context {
   now: () => number
   maxBodyBytes: number
   keepEvents: boolean
+  extraPages?: ExtraPage
   /** Aborted by close(), so slow faults do not keep the process alive. */
   closing: AbortController
 }
@@ -134,6 +136,7 @@ async function handleEvents(
   const trace = newFbtraceId()
   let eventCount = 0
   const reject = (error: GraphError): void => {
+    state.version++
     state.rejected.push({
       pixelId,
       receivedAt: ctx.now(),
@@ -160,6 +163,7 @@ async function handleEvents(
   const partnerAgent = params.partner_agent as string | undefined
   if (ctx.keepEvents) {
     for (const event of events) state.received.push({ pixelId, testEventCode, partnerAgent, receivedAt, event })
+    state.version++
   }
   sendJson(res, 200, { events_received: events.length, messages: [], fbtrace_id: trace }, { 'x-fb-trace-id': trace })
 }
@@ -203,6 +207,13 @@ async function handleControl(req: IncomingMessage, res: ServerResponse, path: st
     state.faults.push(...faults)
     return sendJson(res, 200, { queued: faults.length, pending: state.faults.pending() })
   }
+  if (req.method === 'POST' && path === '/__sandbox/outcomes') {
+    const raw = await readBody(req, CONTROL_BODY_LIMIT)
+    const outcomes = parseOutcomes(raw.tooLarge ? undefined : raw.bytes.toString('utf8'), ctx.now())
+    if (typeof outcomes === 'string') return sendJson(res, 400, { error: { message: outcomes } })
+    state.recordOutcomes(outcomes)
+    return sendJson(res, 200, { recorded: outcomes.length })
+  }
   sendJson(res, 404, { error: { message: `Unknown sandbox endpoint: ${req.method} ${path}` } })
 }
 
@@ -226,15 +237,7 @@ function parseFaultList(text: string | undefined): Fault[] | string {
 async function route(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${HOST}`)
   const path = url.pathname
-  if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
-    res.writeHead(200, {
-      'content-type': 'text/html; charset=UTF-8',
-      'cache-control': 'no-store',
-      // The page only ever needs its own inline stylesheet.
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'"
-    })
-    return void res.end(renderPage(ctx.state))
-  }
+  if (await handlePage(req, res, url, ctx.state, ctx.extraPages)) return
   if (path.startsWith('/__sandbox/')) return handleControl(req, res, path, ctx)
   const segments = path.split('/').slice(1).map(decodeSegment)
   if (req.method === 'POST' && segments.length === 3 && segments[2] === 'events') {
@@ -272,6 +275,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     now: options.now ?? Date.now,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     keepEvents: options.keepEvents ?? true,
+    extraPages: options.extraPages,
     closing: new AbortController()
   }
   const server = createServer((req, res) => {
@@ -296,6 +300,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requests: () => state.requests,
     injectFaults: (...faults) => state.faults.push(...faults),
     reset: () => state.reset(),
+    recordOutcomes: (...outcomes) => state.recordOutcomes(outcomes),
     close
   }
 }

@@ -1,6 +1,14 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { RunnerOutcome } from './outcomes'
+
 /** Public types of the embedded Meta Graph API lookalike. Other modules code against these exact shapes. */
 
+/** A page the sandbox's host adds (the CLI adds the mapping preview); answers true when it handled the request. */
+export type ExtraPage = (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>
+
 export interface SandboxOptions {
+  /** Pages served beside Test events, such as the runner's mapping preview; the sandbox itself knows no runner. */
+  extraPages?: ExtraPage
   /** 0 = ephemeral (default 0). */
   port?: number
   /** Accepted tokens; undefined = accept any non-empty token. */
@@ -57,5 +65,7 @@ export interface Sandbox {
   /** Queued, consumed in order by the next /events requests. */
   injectFaults(...faults: Fault[]): void
   reset(): void
+  /** What a runner settled without (or besides) reaching /events: refused and skipped events, diagnostics. */
+  recordOutcomes(...outcomes: RunnerOutcome[]): void
   close(): Promise<void>
 }

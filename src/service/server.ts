@@ -6,6 +6,7 @@ import { keyFingerprint } from './auth'
 import { LingerBatcher } from './batcher'
 import { DEFAULT_MAX_BODY_BYTES } from './body'
 import { handle, type HandlerContext, type Source } from './handlers'
+import { handleMappingRoute } from '../pages/mapping-route'
 import { route } from './router'
 import type { IngestService, Reply, ServiceOptions } from './types'
 
@@ -99,6 +100,7 @@ export async function startIngestService(options: ServiceOptions): Promise<Inges
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const startedAt = performance.now()
     const pathname = pathnameOf(req)
+    if (await handleMappingRoute(req, res, pathname)) return
     const match = route(req.method, pathname)
     let reply: Reply
     try {

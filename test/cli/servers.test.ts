@@ -86,12 +86,15 @@ describe('meta-pixel demo', () => {
     const result = await runCli(['demo', '--exit'])
 
     expect(result.code).toBe(0)
-    const [summaryLine, pageLine, ...rest] = result.stdout.trim().split('\n')
+    const [summaryLine, pageLine, mappingLine, ...rest] = result.stdout.trim().split('\n')
     expect(rest).toEqual([])
     const summary = JSON.parse(summaryLine)
     expect(summary).toMatchObject({ delivered: expected, failed: 0 })
     expect(summary.events).toBe(summary.delivered + summary.skipped)
     expect(summary.skipped).toBe(2)
     expect(pageLine).toMatch(/^Sandbox page: http:\/\/127\.0\.0\.1:\d+\/$/)
+    expect(mappingLine).toMatch(
+      /^Mapping preview: http:\/\/127\.0\.0\.1:\d+\/mapping \(also http:\/\/127\.0\.0\.1:\d+\/mapping\)$/
+    )
   })
 })

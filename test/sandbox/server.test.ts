@@ -1,6 +1,6 @@
 import { FormData, fetch, request } from 'undici'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox'
-import { EM_HASH, NOW_MS, PH_HASH, validLead, validPurchase } from './fixtures'
+import { EM_HASH, NOW_MS, validLead, validPurchase } from './fixtures'
 
 const TOKEN = 'EAAGsandboxSECRETtoken123'
 const PIXEL = '1234567890'
@@ -414,21 +414,31 @@ describe('control endpoints', () => {
 })
 
 describe('GET / (test events page)', () => {
-  it('shows one row per event and never a hashed value or the token', async () => {
+  it('lists every event in /__sandbox/view, a test-code event apart from the live resend, and never the token', async () => {
     await start({ accessTokens: [TOKEN] })
     await postJson({ data: [validPurchase({ event_id: 'o-1' }), validLead()], test_event_code: 'TEST77' })
+    await postJson({ data: [validPurchase({ event_id: 'o-1' })] })
     await postJson({ data: [validPurchase({ event_id: 'o-1' })] })
     await postJson({ data: [validLead()] }, { token: 'EAAGleakedToken' })
     await postJson({ data: [validLead({ user_data: { em: 'john@example.com' } })], access_token: TOKEN })
     const page = await getText(`${sandbox.url}/?access_token=${TOKEN}`)
     expect(page.status).toBe(200)
     expect(page.headers['content-type']).toMatch(/^text\/html/)
-    expect(page.text.match(/<tr class="event" data-event-name="Purchase"/g)).toHaveLength(2)
-    expect(page.text.match(/<tr class="event" data-event-name="Lead"/g)).toHaveLength(1)
-    expect(page.text).toContain('data-duplicate="true"')
-    expect(page.text.match(/<tr class="rejected"/g)).toHaveLength(2)
-    for (const secret of [TOKEN, 'EAAGleakedToken', EM_HASH, PH_HASH, 'john@example.com']) {
+    const view = await getText(`${sandbox.url}/__sandbox/view`)
+    const { rows, rejected } = JSON.parse(view.text) as {
+      rows: { eventName: string; status: string; testEventCode: string }[]
+      rejected: unknown[]
+    }
+    expect(rows.map((row) => [row.eventName, row.status, row.testEventCode])).toEqual([
+      ['Purchase', 'deduplicated', ''],
+      ['Purchase', 'received', ''],
+      ['Lead', 'received', 'TEST77'],
+      ['Purchase', 'received', 'TEST77']
+    ])
+    expect(rejected).toHaveLength(2)
+    for (const secret of [TOKEN, 'EAAGleakedToken', 'john@example.com']) {
       expect(page.text).not.toContain(secret)
+      expect(view.text).not.toContain(secret)
     }
   })
 

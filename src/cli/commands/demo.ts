@@ -7,12 +7,13 @@ import { startIngestService } from '../../service'
 import type { IngestService } from '../../service'
 import type { Sandbox } from '../../sandbox'
 import { readConfig } from '../config'
-import { pageUrl, startEmbeddedSandbox } from '../embedded-sandbox'
+import { mappingUrl, pageUrl, startEmbeddedSandbox } from '../embedded-sandbox'
 import { CliError, messageOf } from '../errors'
 import { parseInputs, readInputText } from '../input'
 import { addConfigOption, parsePort } from '../options'
 import { note, printLine } from '../output'
 import type { Summary } from '../results'
+import { reportOutcomesTo } from '../sandbox-outcomes'
 import { closeOnSignal } from '../signals'
 
 const DEMO_WRITE_KEY = 'demo-write-key'
@@ -108,6 +109,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     service = await startIngestService({
       port: options.port,
       sources: { [DEMO_WRITE_KEY]: config },
+      engine: reportOutcomesTo(sandbox),
       log: (line) => note(`service: ${line}`)
     })
     note(`Embedded sandbox: ${sandbox.url}; ingest service: ${service.url} (write key ${DEMO_WRITE_KEY})`)
@@ -123,13 +125,16 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     }
     printLine(JSON.stringify(summary))
     printLine(`Sandbox page: ${pageUrl(sandbox)}`)
+    printLine(`Mapping preview: ${mappingUrl(sandbox.url)} (also ${mappingUrl(service.url)})`)
     if (failed > 0) process.exitCode = 1
   } catch (error) {
     await stop()
     throw error
   }
   if (options.exit) return stop()
-  note('Open the sandbox page to see what Meta would receive. Ctrl-C to stop.')
+  note(
+    'Open the test events page to see what Meta would receive, and the mapping preview to try mappings. Ctrl-C to stop.'
+  )
   await closeOnSignal(stop)
 }
 

@@ -5,10 +5,11 @@ import type { Sandbox } from '../../sandbox'
 import { startIngestService } from '../../service'
 import type { IngestService } from '../../service'
 import { readConfig } from '../config'
-import { pageUrl, startEmbeddedSandbox } from '../embedded-sandbox'
+import { mappingUrl, pageUrl, startEmbeddedSandbox } from '../embedded-sandbox'
 import { CliError, messageOf, UsageError } from '../errors'
 import { addSandboxOption, parsePort } from '../options'
 import { note, printLine } from '../output'
+import { reportOutcomesTo } from '../sandbox-outcomes'
 import { closeOnSignal } from '../signals'
 
 export interface ServeOptions {
@@ -24,12 +25,18 @@ function isListenError(error: unknown): boolean {
   return code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
 }
 
-async function startService(options: ServeOptions, sources: Record<string, RunnerConfig>): Promise<IngestService> {
+async function startService(
+  options: ServeOptions,
+  sources: Record<string, RunnerConfig>,
+  sandbox: Sandbox | undefined
+): Promise<IngestService> {
   try {
     return await startIngestService({
       host: options.host,
       port: options.port,
       sources,
+      // With the embedded sandbox as target, its page also shows the events the runner refused or skipped.
+      ...(sandbox && { engine: reportOutcomesTo(sandbox) }),
       log: note
     })
   } catch (error) {
@@ -59,17 +66,18 @@ export async function runServe(options: ServeOptions): Promise<void> {
         ? 'Delivering to the embedded sandbox (--sandbox), not to Meta.'
         : 'No Meta target configured: delivering to the embedded sandbox instead of Meta.'
     )
-    note(`Sandbox page: ${pageUrl(sandbox)}`)
+    note(`Sandbox test events: ${pageUrl(sandbox)}`)
   }
   let service: IngestService
   try {
-    service = await startService(options, sources)
+    service = await startService(options, sources, sandbox)
   } catch (error) {
     await sandbox?.close()
     throw error
   }
   printLine(service.url)
   note(`Ingest service listening on ${service.url}: Segment POST /v1/batch, Amplitude POST /2/httpapi. Ctrl-C to stop.`)
+  note(`Mapping preview: ${mappingUrl(service.url)}`)
   await closeOnSignal(async () => {
     await service.close()
     await sandbox?.close()

@@ -3,6 +3,7 @@ export { ConfigError } from './check'
 export { readConfigFile } from './load'
 export {
   DRY_RUN_PIXEL_ID,
+  dryRunConfigOf,
   loadDemoConfig,
   loadDryRunConfig,
   loadRunnerConfig,

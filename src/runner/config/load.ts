@@ -85,8 +85,11 @@ export function readConfigFile(path: string | undefined): ConfigFile {
       writeKeys: []
     }
   }
-  const file = readJson(path)
-  const where = `the config file ${path}`
+  return readConfigObject(readJson(path), `the config file ${path}`, path)
+}
+
+/** A configuration already parsed (a file's content, or a page's exported config), checked as readConfigFile does. */
+export function readConfigObject(file: unknown, where: string, path = where): ConfigFile {
   if (!isRecord(file)) throw new ConfigError(`${where} must hold a JSON object: ${SHAPES}`)
   if (SOURCES_KEY in file) return readSources(file, path)
   const serviceKeys = Object.keys(SERVICE_KEYS)

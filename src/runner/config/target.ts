@@ -1,5 +1,5 @@
 import { ConfigError, settingsProblems, throwIfProblems } from './check'
-import { readConfigFile, SHAPES, withEnvironment, type ConfigFile } from './load'
+import { readConfigFile, readConfigObject, SHAPES, withEnvironment, type ConfigFile } from './load'
 import type { ConfigSources, RunnerConfig, Target } from './types'
 
 /** The token the embedded sandbox accepts; it opens nothing but that sandbox, so it is no secret. */
@@ -72,8 +72,16 @@ function resolveSingle(file: Extract<ConfigFile, { shape: 'single' }>, input: Co
 
 /** map: never sends, so the target does not matter; missing credentials get stand-ins, all else is checked. */
 export function loadDryRunConfig(input: ConfigSources, command: string): RunnerConfig {
-  const file = singleConfig(readConfigFile(input.file), command)
-  const config = withEnvironment(file.config, input.env)
+  return dryRun(singleConfig(readConfigFile(input.file), command), input.env)
+}
+
+/** The mapping preview's dry run: the config it exports, checked exactly as `map --config` would check that file. */
+export function dryRunConfigOf(object: unknown, where: string): RunnerConfig {
+  return dryRun(singleConfig(readConfigObject(object, where), 'map'), {})
+}
+
+function dryRun(file: Extract<ConfigFile, { shape: 'single' }>, env: NodeJS.ProcessEnv): RunnerConfig {
+  const config = withEnvironment(file.config, env)
   return checked(withCredentials(config, DRY_RUN_PIXEL_ID, config.settings.accessToken || DRY_RUN_TOKEN), file.where)
 }
 

@@ -1,0 +1,51 @@
+import { detectAmplitudeFormat } from '../lib/amplitude'
+import { isRecord } from '../lib/is-record'
+import type { EngineOptions, EventResult } from '../runner/engine'
+import type { RunnerOutcome, Sandbox } from '../sandbox'
+
+/**
+ * Tells the embedded sandbox how the runner settled each event, so its Test Events page shows the events that never
+ * reached it (refused, skipped, failed) with their reasons, and what the destination left out of delivered ones.
+ * Only names, IDs and reasons are reported, never the input's customer information.
+ */
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+function inputSummary(input: unknown): Pick<RunnerOutcome, 'source' | 'inputName' | 'inputId'> {
+  if (!isRecord(input)) return {}
+  if (detectAmplitudeFormat(input) !== undefined) {
+    return {
+      source: 'amplitude',
+      inputName: text(input.event_type),
+      inputId: text(input.insert_id) ?? text(input.$insert_id) ?? text(input.uuid)
+    }
+  }
+  const name = input.type === 'track' ? text(input.event) : text(input.type)
+  return { source: 'segment', inputName: name, inputId: text(input.messageId) }
+}
+
+type Diagnostics = RunnerOutcome['diagnostics']
+
+export function outcomeOf(result: EventResult, input: unknown, now: number): RunnerOutcome {
+  const diagnostics = (result as { diagnostics?: Diagnostics }).diagnostics
+  const base = { receivedAt: now, ...inputSummary(input), ...(diagnostics?.length && { diagnostics }) }
+  if ('skipped' in result) return { ...base, status: 'skipped', reason: result.skipped }
+  if ('event' in result) {
+    const event = result.event as unknown as Record<string, unknown>
+    return { ...base, status: 'delivered', eventName: text(event.event_name), eventId: text(event.event_id) }
+  }
+  return {
+    ...base,
+    status: result.retryable ? 'failed' : 'refused',
+    httpStatus: result.status,
+    reason: result.error,
+    retryable: result.retryable
+  }
+}
+
+/** The engine option that reports every settled event to the sandbox. */
+export function reportOutcomesTo(sandbox: Sandbox, now: () => number = Date.now): EngineOptions {
+  return { onOutcome: (result, input) => sandbox.recordOutcomes(outcomeOf(result, input, now())) }
+}
