@@ -20,32 +20,40 @@ export interface LimitProblem {
   message: string
 }
 
-/** The deepest nesting in `value`, stopping as soon as it passes `limit`; iterative, so depth cannot overflow it. */
-function depthExceeds(value: unknown, limit: number): boolean {
-  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }]
-  while (stack.length > 0) {
-    const { value: current, depth } = stack.pop()!
-    if (typeof current !== 'object' || current === null) continue
-    if (depth > limit) return true
-    for (const child of Object.values(current)) {
-      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 })
-    }
-  }
-  return false
+/** Bytes of a leaf written as JSON (a string's escapes included); JSON.stringify does not recurse into a leaf. */
+function leafBytes(value: unknown): number {
+  const text = JSON.stringify(value)
+  return text === undefined ? 4 : Buffer.byteLength(text, 'utf8')
 }
 
-/** Why this event is refused at ingestion, or undefined when it is within the limits. The message quotes nothing. */
+/**
+ * The event's depth and JSON size measured in one iterative walk (JSON.stringify and any recursion overflow the
+ * stack on deep input, however high the depth limit is set), stopping at the first limit passed. The size is the
+ * compact JSON's, as the event arrived in a JSON body.
+ */
 export function eventLimitProblem(
   event: unknown,
   limits: EventLimits = DEFAULT_EVENT_LIMITS
 ): LimitProblem | undefined {
-  if (depthExceeds(event, limits.maxDepth)) {
-    return { reason: 'too_deep', message: `the event is nested more than ${limits.maxDepth} levels deep` }
-  }
-  // Only now is a recursive walk safe: JSON.stringify recurses as deep as the event.
-  const bytes = Buffer.byteLength(JSON.stringify(event) ?? '', 'utf8')
-  if (bytes > limits.maxBytes) {
-    return { reason: 'too_large', message: `the event is ${bytes} bytes as JSON, over the limit of ${limits.maxBytes}` }
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: event, depth: 1 }]
+  let bytes = 0
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!
+    if (typeof value !== 'object' || value === null) {
+      bytes += leafBytes(value)
+    } else {
+      if (depth > limits.maxDepth) {
+        return { reason: 'too_deep', message: `the event is nested more than ${limits.maxDepth} levels deep` }
+      }
+      const keys = Array.isArray(value) ? undefined : Object.keys(value)
+      const children: unknown[] = Array.isArray(value) ? value : Object.values(value)
+      // Brackets, commas, and for objects each key with its colon.
+      bytes += 2 + Math.max(0, children.length - 1) + (keys?.reduce((sum, key) => sum + leafBytes(key) + 1, 0) ?? 0)
+      for (const child of children) stack.push({ value: child, depth: depth + 1 })
+    }
+    if (bytes > limits.maxBytes) {
+      return { reason: 'too_large', message: `the event is over the limit of ${limits.maxBytes} bytes as JSON` }
+    }
   }
   return undefined
 }
