@@ -134,6 +134,10 @@ describe('serve --workers: the socket stays open across a worker crash', () => {
     const amplitude = await amplitudeClient(served.url)
     const before = served.workerPids()
     const amplitudeIds = ids('rolling', 20)
+    // Whichever worker answers /metrics reports the sum over all workers, through the primary.
+    await Promise.all(ids('pre', 6).map((id) => amplitudeTrack(amplitude, id)))
+    const metrics = await (await request(`${served.url}/metrics`)).body.text()
+    expect(metrics.split('\n')).toContain('meta_pixel_events_delivered_total{source="amplitude"} 6')
 
     process.kill(served.pid, 'SIGHUP')
     const results = await Promise.all(amplitudeIds.map((id) => amplitudeTrack(amplitude, id)))
