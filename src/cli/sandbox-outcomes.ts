@@ -49,3 +49,29 @@ export function outcomeOf(result: EventResult, input: unknown, now: number): Run
 export function reportOutcomesTo(sandbox: Sandbox, now: () => number = Date.now): EngineOptions {
   return { onOutcome: (result, input) => sandbox.recordOutcomes(outcomeOf(result, input, now())) }
 }
+
+/**
+ * The same report from a process that does not hold the sandbox (a worker of `serve`): outcomes are posted to the
+ * sandbox's /__sandbox/outcomes, a batch per tick. A report that fails is dropped: the page is a view, not a record.
+ */
+export function reportOutcomesOverHttp(sandboxUrl: string, now: () => number = Date.now): EngineOptions {
+  let pending: RunnerOutcome[] = []
+  const flush = () => {
+    const outcomes = pending
+    pending = []
+    fetch(`${sandboxUrl}/__sandbox/outcomes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(outcomes)
+    }).then(
+      (response) => response.body?.cancel(),
+      () => undefined
+    )
+  }
+  return {
+    onOutcome: (result, input) => {
+      if (pending.length === 0) setImmediate(flush)
+      pending.push(outcomeOf(result, input, now()))
+    }
+  }
+}

@@ -34,6 +34,8 @@ export interface EngineOptions {
   onProgress?: (settled: number, total: number) => void
   /** Called once per input when send() settles it (delivered, refused, skipped or failed for good), with the input. */
   onOutcome?: (result: EventResult, input: unknown) => void
+  /** Timeout of each request to Meta (actions-core's default is 10 s); the ingest service fits it in its budget. */
+  requestTimeoutMs?: number
 }
 
 /** One source for every input, or (from the ingest front, which detected each once) one per input. */
@@ -74,6 +76,19 @@ function dryRunDefinition(): DestinationDefinition<Settings> {
   }
 }
 
+// actions-core applies `timeout` from extendRequest to every request the destination makes.
+function withRequestTimeout(
+  base: DestinationDefinition<Settings>,
+  timeoutMs: number | undefined
+): DestinationDefinition<Settings> {
+  if (timeoutMs === undefined) return base
+  const extendRequest: DestinationDefinition<Settings>['extendRequest'] = (data) => ({
+    ...base.extendRequest?.(data),
+    timeout: timeoutMs
+  })
+  return { ...base, extendRequest }
+}
+
 function chunk<T>(items: T[], size: number): T[][] {
   const chunks: T[][] = []
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size))
@@ -104,7 +119,7 @@ function resultOf(index: number, node: MultiStatusNode | undefined): EventResult
 export class Engine {
   private readonly routes: Route[]
   private readonly amplitudeRoutes: Route[]
-  private readonly destination = new Destination(definition)
+  private readonly destination: MetaPixelDestination
   private readonly dryRun = new Destination(dryRunDefinition())
   private readonly policy: RetryPolicy
   private readonly sleep: (ms: number) => Promise<void>
@@ -117,6 +132,7 @@ export class Engine {
     this.amplitudeRoutes = this.routes.map(withAllPropertiesAsCustomData)
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
     this.sleep = options.sleep ?? sleepFor
+    this.destination = new Destination(withRequestTimeout(definition, options.requestTimeoutMs))
     // Settings are checked once, as a host does when they are saved, instead of once per batch.
     this.destination.validateSettings(config.settings)
   }
@@ -169,7 +185,7 @@ export class Engine {
     const routed: RoutedEvent[] = []
     inputs.forEach((input, index) => {
       const from = typeof source === 'string' ? source : source[index]
-      const adapted = adaptInput(input, from, this.config.amplitudeEventMap)
+      const adapted = adaptOrRefuse(input, from, this.config.amplitudeEventMap)
       if (!adapted.ok) {
         results[index] = { index, status: adapted.status, error: adapted.error, retryable: false }
         return
@@ -197,6 +213,15 @@ export class Engine {
   }
 
   private async executeBatch(destination: MetaPixelDestination, batch: RoutedEvent[]): Promise<MultiStatusNode[]> {
+    const outcome = await this.tryExecuteBatch(destination, batch)
+    return Array.isArray(outcome) ? outcome : this.isolateThrowingEvents(destination, batch, outcome)
+  }
+
+  /** One executeBatch call: its answers, or what it threw. */
+  private async tryExecuteBatch(
+    destination: MetaPixelDestination,
+    batch: RoutedEvent[]
+  ): Promise<MultiStatusNode[] | Error> {
     try {
       return (await destination.executeBatch('sendEvent', {
         events: batch.map((item) => item.event),
@@ -204,13 +229,43 @@ export class Engine {
         settings: this.config.settings
       })) as MultiStatusNode[]
     } catch (error) {
-      // performBatch never throws by design; should the framework throw, every event still gets an answer.
-      const message = `the destination failed: ${(error as Error).message}`
-      return batch.map(() => ({ status: 500, errormessage: message }))
+      return error instanceof Error ? error : new Error(String(error))
     } finally {
       // actions-core keeps every response on the instance; a long-running process must drop them.
       destination.responses.splice(0)
     }
+  }
+
+  // ---- Isolation of events that make actions-core throw (kept apart so the engine's other changes can keep it) ----
+
+  /**
+   * performBatch never throws, but actions-core's mapping can (e.g. `removeUndefined` overflowing the stack on a
+   * property thousands of levels deep), and then it throws for the whole batch. The batch is split in halves until
+   * the events that throw are alone: each of those fails for good (a resend would throw the same way) and every
+   * other event is sent as usual, so one event never fails another. Mapping throws before anything is sent, so the
+   * halves resend nothing; the cost is at most 2·⌈log₂ n⌉ calls per throwing event.
+   */
+  private async isolateThrowingEvents(
+    destination: MetaPixelDestination,
+    batch: RoutedEvent[],
+    error: Error
+  ): Promise<MultiStatusNode[]> {
+    if (batch.length === 1) {
+      return [{ status: 400, errormessage: `the destination cannot process this event: ${error.message}` }]
+    }
+    const middle = Math.ceil(batch.length / 2)
+    const halves = [batch.slice(0, middle), batch.slice(middle)]
+    const answers = await Promise.all(halves.map((half) => this.executeBatch(destination, half)))
+    return answers.flat()
+  }
+}
+
+/** adaptInput, with an input that makes it throw (e.g. nesting deep enough to overflow it) refused on its own. */
+function adaptOrRefuse(...args: Parameters<typeof adaptInput>): ReturnType<typeof adaptInput> {
+  try {
+    return adaptInput(...args)
+  } catch (error) {
+    return { ok: false, status: 400, error: `this event cannot be read: ${(error as Error).message}` }
   }
 }
 

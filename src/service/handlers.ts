@@ -1,39 +1,57 @@
 import type { IncomingMessage } from 'node:http'
-import type { Engine } from '../runner/engine'
-import { parseAmplitudeUpload, parseWebhookEvent, type InvalidEvent } from './amplitude'
-import { requestIp } from './request-ip'
+import { parseAmplitudeUpload, parseWebhookEvent } from './amplitude'
 import { basicAuthUser, headerKey, keyHint } from './auth'
 import type { LingerBatcher } from './batcher'
-import { parseJson, readBody } from './body'
-import { summarize } from './outcome'
-import {
-  amplitudeError,
-  amplitudeInvalid,
-  amplitudeReply,
-  segmentError,
-  segmentReply,
-  webhookError,
-  webhookReply
-} from './responses'
+import { parseJson, readBody, type BodyResult } from './body'
+import { deliverAdmitted, recordAnswer, type DeliveryContext } from './deliver'
+import { admit, type EventLimits } from './limits'
+import type { IngestSource } from './metrics'
+import { summarize, type ServiceResult } from './outcome'
+import { requestIp, type TrustProxy } from './request-ip'
+import { amplitudeError, amplitudeReply, segmentError, segmentReply, webhookError, webhookReply } from './responses'
 import type { Endpoint } from './router'
 import { parseSegmentBatch, parseSegmentMessage } from './segment'
 import type { Reply } from './types'
 
-/** One configured key: its pixel's engine and a batcher per input format. */
+/** One configured key: a batcher per input format in front of its pixel's engine. */
 export interface Source {
   keyId: string
-  engine: Engine
   segment: LingerBatcher
   amplitude: LingerBatcher
 }
 
-export interface HandlerContext {
+export interface HandlerContext extends DeliveryContext {
   sources: ReadonlyMap<string, Source>
   maxBodyBytes: number
+  bodyIdleMs: number
+  limits: EventLimits
+  trustProxy?: TrustProxy
   now: () => number
+  metricsText: () => Promise<string>
 }
 
 const UNKNOWN_KEY_NOTE = 'unknown key'
+
+function readRequestBody(req: IncomingMessage, ctx: HandlerContext): Promise<BodyResult> {
+  return readBody(req, ctx.maxBodyBytes, ctx.bodyIdleMs)
+}
+
+/** A body that was not wholly read closes its connection after the answer. */
+function closing(reply: Reply, raw: BodyResult): Reply {
+  return !raw.ok && 'closeConnection' in raw && raw.closeConnection ? { ...reply, closeConnection: true } : reply
+}
+
+async function answerEvents(
+  ctx: HandlerContext,
+  protocol: IngestSource,
+  source: Source,
+  batcher: LingerBatcher,
+  admission: Parameters<typeof deliverAdmitted>[3]
+): Promise<ServiceResult[]> {
+  const results = await deliverAdmitted(ctx, protocol, batcher, admission)
+  recordAnswer(ctx, protocol, source.keyId, admission.events, results)
+  return results
+}
 
 async function handleSegment(
   endpoint: Extract<Endpoint, { kind: 'segment-batch' | 'segment-single' }>,
@@ -41,8 +59,8 @@ async function handleSegment(
   ctx: HandlerContext,
   receivedAt: number
 ): Promise<Reply> {
-  const raw = await readBody(req, ctx.maxBodyBytes)
-  if (!raw.ok) return segmentError(raw.status, raw.reason)
+  const raw = await readRequestBody(req, ctx)
+  if (!raw.ok) return closing(segmentError(raw.status, raw.reason), raw)
   const headerWriteKey = basicAuthUser(req.headers)
   if (headerWriteKey !== undefined && !ctx.sources.has(headerWriteKey)) {
     return segmentError(401, `unknown write key ${keyHint(headerWriteKey)}`, UNKNOWN_KEY_NOTE)
@@ -51,8 +69,8 @@ async function handleSegment(
   if (!json.ok) return segmentError(400, json.reason)
   const parsed =
     endpoint.kind === 'segment-batch'
-      ? parseSegmentBatch(json.value, receivedAt)
-      : parseSegmentMessage(json.value, endpoint.type, receivedAt)
+      ? parseSegmentBatch(json.value, receivedAt, ctx.limits)
+      : parseSegmentMessage(json.value, endpoint.type, receivedAt, ctx.limits)
   if (!parsed.ok) return segmentError(400, parsed.reason)
   const writeKey = headerWriteKey ?? parsed.writeKey
   if (writeKey === undefined) {
@@ -60,24 +78,21 @@ async function handleSegment(
   }
   const source = ctx.sources.get(writeKey)
   if (!source) return segmentError(401, `unknown write key ${keyHint(writeKey)}`, UNKNOWN_KEY_NOTE)
-  const results = await source.segment.submit(parsed.messages)
+  const admission = { events: parsed.messages, refused: parsed.refused }
+  const results = await answerEvents(ctx, 'segment', source, source.segment, admission)
   return { ...segmentReply(summarize(results)), keyId: source.keyId }
 }
 
-/** Events the destination refuses whatever happens at Meta, found by a dry run before anything is sent. */
-async function refusedEvents(engine: Engine, events: unknown[]): Promise<InvalidEvent[]> {
-  const mapped = await engine.map(events, 'amplitude')
-  return mapped.flatMap((result, index) =>
-    'retryable' in result && !result.retryable ? [{ index, error: result.error }] : []
-  )
-}
-
+/**
+ * Each event is mapped once, by the send: the answer then says what became of each. Events refused for good are
+ * answered as Amplitude's 400 naming them, so the SDK drops exactly those (see amplitudeReply).
+ */
 async function handleAmplitudeUpload(req: IncomingMessage, ctx: HandlerContext, receivedAt: number): Promise<Reply> {
-  const raw = await readBody(req, ctx.maxBodyBytes)
-  if (!raw.ok) return amplitudeError(raw.status, raw.status === 413 ? 'Payload too large' : raw.reason)
+  const raw = await readRequestBody(req, ctx)
+  if (!raw.ok) return closing(amplitudeError(raw.status, raw.status === 413 ? 'Payload too large' : raw.reason), raw)
   const json = parseJson(raw.bytes)
   if (!json.ok) return amplitudeError(400, `Invalid JSON request body: ${json.reason}`)
-  const parsed = parseAmplitudeUpload(json.value, receivedAt, requestIp(req))
+  const parsed = parseAmplitudeUpload(json.value, receivedAt, requestIp(req, ctx.trustProxy))
   if (!parsed.ok) {
     const extra = parsed.missingField ? { missing_field: parsed.missingField } : {}
     return amplitudeError(400, parsed.reason, extra, `${parsed.reason} ${parsed.missingField ?? ''}`.trim())
@@ -85,16 +100,13 @@ async function handleAmplitudeUpload(req: IncomingMessage, ctx: HandlerContext, 
   const source = ctx.sources.get(parsed.apiKey)
   // "Invalid API key" is the prefix on which Amplitude's SDKs drop the batch instead of retrying it.
   if (!source) return amplitudeError(401, `Invalid API key: ${keyHint(parsed.apiKey)}`, {}, UNKNOWN_KEY_NOTE)
-  // A batch with refused events is answered before anything is sent: the SDK drops those and resends the others.
-  const refused = await refusedEvents(source.engine, parsed.events)
-  if (refused.length > 0) return { ...amplitudeInvalid(parsed.events, refused), keyId: source.keyId }
-  const results = await source.amplitude.submit(parsed.events)
+  const results = await answerEvents(ctx, 'amplitude', source, source.amplitude, admit(parsed.events, ctx.limits))
   return { ...amplitudeReply(summarize(results), parsed.events, raw.bytes.length, ctx.now()), keyId: source.keyId }
 }
 
 async function handleWebhook(req: IncomingMessage, ctx: HandlerContext): Promise<Reply> {
-  const raw = await readBody(req, ctx.maxBodyBytes)
-  if (!raw.ok) return webhookError(raw.status, raw.reason)
+  const raw = await readRequestBody(req, ctx)
+  if (!raw.ok) return closing(webhookError(raw.status, raw.reason), raw)
   const key = headerKey(req.headers)
   if (key === undefined) return webhookError(401, 'no key: send Authorization: Bearer <key> or X-Api-Key: <key>')
   const source = ctx.sources.get(key)
@@ -103,10 +115,15 @@ async function handleWebhook(req: IncomingMessage, ctx: HandlerContext): Promise
   if (!json.ok) return { ...webhookError(400, json.reason), keyId: source.keyId }
   const parsed = parseWebhookEvent(json.value)
   if (!parsed.ok) return { ...webhookError(400, parsed.reason), keyId: source.keyId }
-  const results = await source.amplitude.submit([parsed.event])
+  const results = await answerEvents(ctx, 'webhook', source, source.amplitude, admit([parsed.event], ctx.limits))
   const skipped = results.find((result) => 'skipped' in result)
   const reason = skipped && 'skipped' in skipped ? skipped.skipped : undefined
   return { ...webhookReply(summarize(results), reason), keyId: source.keyId }
+}
+
+async function handleMetrics(ctx: HandlerContext): Promise<Reply> {
+  const body = await ctx.metricsText()
+  return { status: 200, body: undefined, text: { contentType: 'text/plain; version=0.0.4; charset=utf-8', body } }
 }
 
 export async function handle(endpoint: Endpoint, req: IncomingMessage, ctx: HandlerContext): Promise<Reply> {
@@ -114,6 +131,8 @@ export async function handle(endpoint: Endpoint, req: IncomingMessage, ctx: Hand
   switch (endpoint.kind) {
     case 'health':
       return { status: 200, body: { status: 'ok' } }
+    case 'metrics':
+      return handleMetrics(ctx)
     case 'segment-batch':
     case 'segment-single':
       return handleSegment(endpoint, req, ctx, receivedAt)

@@ -1,4 +1,13 @@
 import type { EventResult } from '../runner/engine'
+import type { LimitReason } from './limits'
+
+/** An event's answer as the service gives it: the engine's, or refused at ingestion, or out of time. */
+export type ServiceResult = EventResult & {
+  /** Refused at ingestion for this limit; never sent to the engine. */
+  limit?: LimitReason
+  /** Not finished within the request's time budget (answered retryable; the delivery may still complete). */
+  budget?: boolean
+}
 
 export interface FailedEvent {
   index: number
@@ -20,7 +29,7 @@ export interface RequestOutcome {
   rateLimited: boolean
 }
 
-export function summarize(results: EventResult[]): RequestOutcome {
+export function summarize(results: ServiceResult[]): RequestOutcome {
   const outcome: RequestOutcome = {
     total: results.length,
     delivered: 0,

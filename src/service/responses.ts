@@ -70,11 +70,10 @@ export function amplitudeReply(outcome: RequestOutcome, events: unknown[], paylo
     const throttled = outcome.retryable.filter((failure) => failure.status === 429).map((failure) => failure.index)
     return { ...amplitudeError(429, retryReason(outcome), { throttled_events: throttled }), note }
   }
-  // Refused for good with nothing delivered: a 400 listing them makes the SDK drop them and resend nothing that
-  // reached Meta. With some delivered, a 400 would make the SDK resend those, so the answer is 200.
-  if (outcome.failed.length > 0 && outcome.delivered === 0) {
-    return { ...amplitudeInvalid(events, outcome.failed), note }
-  }
+  // Refused for good: a 400 naming them makes the SDK drop exactly those. It resends the others, which were
+  // delivered already: Meta drops those copies by event_id (the insert_id), so nothing is reported delivered that
+  // was not, and nothing is lost.
+  if (outcome.failed.length > 0) return { ...amplitudeInvalid(events, outcome.failed), note }
   return {
     status: 200,
     body: {

@@ -7,6 +7,7 @@ export type Endpoint =
   | { kind: 'amplitude-upload' }
   | { kind: 'amplitude-webhook' }
   | { kind: 'health' }
+  | { kind: 'metrics' }
 
 export type RouteMatch =
   { ok: true; endpoint: Endpoint } | { ok: false; status: 404 } | { ok: false; status: 405; allow: string }
@@ -21,7 +22,9 @@ const ROUTES = new Map<string, { method: 'GET' | 'POST'; endpoint: Endpoint }>([
   ['/2/httpapi', { method: 'POST', endpoint: { kind: 'amplitude-upload' } }],
   ['/batch', { method: 'POST', endpoint: { kind: 'amplitude-upload' } }],
   ['/webhooks/amplitude', { method: 'POST', endpoint: { kind: 'amplitude-webhook' } }],
-  ['/health', { method: 'GET', endpoint: { kind: 'health' } }]
+  ['/health', { method: 'GET', endpoint: { kind: 'health' } }],
+  // Prometheus text format.
+  ['/metrics', { method: 'GET', endpoint: { kind: 'metrics' } }]
 ])
 
 /** The endpoint for a method and path (a trailing slash is ignored), or 404 / 405 with the allowed method. */

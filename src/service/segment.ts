@@ -1,11 +1,15 @@
 import { isRecord } from '../lib/is-record'
 import { stampSegment } from '../runner/ingest'
+import { DEFAULT_EVENT_LIMITS, eventLimitProblem, type Admission, type EventLimits, type LimitProblem } from './limits'
 
 /** The Segment HTTP Tracking API's single-message endpoints; the path sets the message type. */
 export const SEGMENT_SINGLE_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const
 export type SegmentSingleType = (typeof SEGMENT_SINGLE_TYPES)[number]
 
-export type SegmentParse = { ok: true; writeKey?: string; messages: unknown[] } | { ok: false; reason: string }
+/** `messages` holds every message at its position; those over the limits are left as sent and listed in `refused`. */
+export type SegmentParse =
+  | { ok: true; writeKey?: string; messages: unknown[]; refused: Map<number, LimitProblem> }
+  | { ok: false; reason: string }
 
 function bodyWriteKey(body: Record<string, unknown>): string | undefined {
   return typeof body.writeKey === 'string' && body.writeKey.trim() ? body.writeKey.trim() : undefined
@@ -43,20 +47,47 @@ function normalizeMessage(input: unknown, defaults: BatchDefaults, receivedAt: n
   return { ...stamped, receivedAt: new Date(receivedAt).toISOString() }
 }
 
+/**
+ * Each message is checked against the limits before anything walks it (the derived messageId hashes the whole
+ * message): one over them is refused on its own and the others are normalised as usual.
+ */
+function admitMessages(
+  inputs: unknown[],
+  defaults: BatchDefaults,
+  receivedAt: number,
+  limits: EventLimits
+): Admission & { messages: unknown[] } {
+  const refused = new Map<number, LimitProblem>()
+  const messages = inputs.map((input, index) => {
+    const problem = eventLimitProblem(input, limits)
+    if (!problem) return normalizeMessage(input, defaults, receivedAt)
+    refused.set(index, problem)
+    return input
+  })
+  return { events: messages, messages, refused }
+}
+
 /** `POST /v1/batch`: `{ batch: [...], context?, integrations?, sentAt?, writeKey? }`. */
-export function parseSegmentBatch(body: unknown, receivedAt: number): SegmentParse {
+export function parseSegmentBatch(
+  body: unknown,
+  receivedAt: number,
+  limits: EventLimits = DEFAULT_EVENT_LIMITS
+): SegmentParse {
   if (!isRecord(body)) return { ok: false, reason: 'the body must be a JSON object with a "batch" array' }
   if (!Array.isArray(body.batch)) return { ok: false, reason: 'the body must have a "batch" array of messages' }
   const defaults = { context: body.context, integrations: body.integrations, sentAt: body.sentAt }
-  return {
-    ok: true,
-    writeKey: bodyWriteKey(body),
-    messages: body.batch.map((message) => normalizeMessage(message, defaults, receivedAt))
-  }
+  const { messages, refused } = admitMessages(body.batch, defaults, receivedAt, limits)
+  return { ok: true, writeKey: bodyWriteKey(body), messages, refused }
 }
 
 /** `POST /v1/track` and the other single-message endpoints: the body is one message, its type set by the path. */
-export function parseSegmentMessage(body: unknown, type: SegmentSingleType, receivedAt: number): SegmentParse {
+export function parseSegmentMessage(
+  body: unknown,
+  type: SegmentSingleType,
+  receivedAt: number,
+  limits: EventLimits = DEFAULT_EVENT_LIMITS
+): SegmentParse {
   if (!isRecord(body)) return { ok: false, reason: `the body must be one ${type} message (a JSON object)` }
-  return { ok: true, writeKey: bodyWriteKey(body), messages: [normalizeMessage(body, { type }, receivedAt)] }
+  const { messages, refused } = admitMessages([body], { type }, receivedAt, limits)
+  return { ok: true, writeKey: bodyWriteKey(body), messages, refused }
 }

@@ -4,19 +4,34 @@ import type { RunnerConfig } from '../runner/config'
 import { Engine, type EngineOptions } from '../runner/engine'
 import { keyFingerprint } from './auth'
 import { LingerBatcher } from './batcher'
-import { DEFAULT_MAX_BODY_BYTES } from './body'
+import { DEFAULT_BODY_IDLE_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES } from './body'
 import { handle, type HandlerContext, type Source } from './handlers'
 import { handleMappingRoute } from '../pages/mapping-route'
+import { DEFAULT_EVENT_LIMITS } from './limits'
+import { ServiceMetrics } from './metrics'
 import { route } from './router'
 import type { IngestService, Reply, ServiceOptions } from './types'
 
 const DEFAULT_HOST = '127.0.0.1'
 const DEFAULT_LINGER_MS = 25
 /** Short: the SDK in front retries on its own, with its own backoff, once the service answers 503/429. */
-export const DEFAULT_SERVICE_RETRY = { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 1000 }
+export const DEFAULT_SERVICE_RETRY = { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 500 }
+/**
+ * The time budget per request. Segment's analytics-node and Amplitude's analytics-node give up after 10 s (and
+ * resend); an answer after that is lost and the resend duplicates the delivery. 8 s leaves them 2 s of network.
+ */
+export const DEFAULT_REQUEST_BUDGET_MS = 8_000
+/** Each request to Meta: two attempts and the longest backoff (2 × 3 s + 0.5 s) fit within the budget. */
+export const DEFAULT_META_REQUEST_TIMEOUT_MS = 3_000
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 
 function engineOptions(options: EngineOptions | undefined): EngineOptions {
-  return { ...options, retry: { ...DEFAULT_SERVICE_RETRY, ...options?.retry } }
+  return {
+    requestTimeoutMs: DEFAULT_META_REQUEST_TIMEOUT_MS,
+    ...options,
+    retry: { ...DEFAULT_SERVICE_RETRY, ...options?.retry }
+  }
 }
 
 /** One engine and batcher pair per destination config: keys that share a config share its batches. */
@@ -24,7 +39,7 @@ function buildSources(options: ServiceOptions): Map<string, Source> {
   const entries = Object.entries(options.sources ?? {})
   if (entries.length === 0) throw new Error('The ingest service needs at least one source key')
   const lingerMs = options.lingerMs ?? DEFAULT_LINGER_MS
-  const shared = new Map<RunnerConfig, Omit<Source, 'keyId'>>()
+  const shared = new Map<RunnerConfig, Pick<Source, 'segment' | 'amplitude'>>()
   const sources = new Map<string, Source>()
   for (const [key, config] of entries) {
     // The key is a credential: errors name it by fingerprint only.
@@ -38,7 +53,6 @@ function buildSources(options: ServiceOptions): Map<string, Source> {
         throw new Error(`Invalid destination settings for source ${keyFingerprint(key)}: ${(error as Error).message}`)
       }
       pipeline = {
-        engine,
         segment: new LingerBatcher(async (events) => (await engine.send(events, 'segment')).results, lingerMs),
         amplitude: new LingerBatcher(async (events) => (await engine.send(events, 'amplitude')).results, lingerMs)
       }
@@ -59,6 +73,20 @@ function routingReply(match: Exclude<ReturnType<typeof route>, { ok: true }>): R
   }
 }
 
+function respond(res: ServerResponse, reply: Reply, closing: boolean): void {
+  if (res.headersSent || res.destroyed) return
+  const close = closing || reply.closeConnection === true
+  const payload = reply.text ? reply.text.body : JSON.stringify(reply.body)
+  res.writeHead(reply.status, {
+    'content-type': reply.text ? reply.text.contentType : 'application/json; charset=utf-8',
+    ...(close && { connection: 'close' }),
+    ...reply.headers
+  })
+  // A body left unread (declared too large, or stalled) is not waited for: the socket goes with the answer.
+  if (reply.closeConnection) res.once('finish', () => res.socket?.destroy())
+  res.end(payload)
+}
+
 function logLine(req: IncomingMessage, pathname: string, reply: Reply, startedAt: number): string {
   const parts = [req.method ?? '-', pathname, String(reply.status), `${Math.round(performance.now() - startedAt)}ms`]
   if (reply.keyId) parts.push(`key=${reply.keyId}`)
@@ -75,27 +103,39 @@ function pathnameOf(req: IncomingMessage): string {
   }
 }
 
-export async function startIngestService(options: ServiceOptions): Promise<IngestService> {
-  const sources = buildSources(options)
+function handlerContext(options: ServiceOptions, sources: Map<string, Source>, metrics: ServiceMetrics) {
+  const log = options.log ?? (() => undefined)
   const ctx: HandlerContext = {
     sources,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    now: () => Date.now()
+    bodyIdleMs: options.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS,
+    limits: { ...DEFAULT_EVENT_LIMITS, ...options.eventLimits },
+    trustProxy: options.trustProxy,
+    budgetMs: options.requestBudgetMs ?? DEFAULT_REQUEST_BUDGET_MS,
+    metrics,
+    log,
+    now: () => Date.now(),
+    metricsText: options.metricsText ?? (() => metrics.registry.metrics())
   }
-  const log = options.log ?? (() => undefined)
+  return ctx
+}
+
+/** Node's own limits on how long headers and the whole request may take (a stalled client holds nothing). */
+function timeoutOptions(options: ServiceOptions) {
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, headersTimeout)
+  // Node checks both only this often (30 s by default), which would stretch a short timeout.
+  const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4)))
+  return { headersTimeout, requestTimeout, connectionsCheckingInterval }
+}
+
+export async function startIngestService(options: ServiceOptions): Promise<IngestService> {
+  const sources = buildSources(options)
+  const metrics = new ServiceMetrics()
+  const ctx = handlerContext(options, sources, metrics)
+  const log = ctx.log
   const handling = new Set<Promise<void>>()
   let closing = false
-
-  const respond = (res: ServerResponse, reply: Reply) => {
-    if (res.headersSent || res.destroyed) return
-    const payload = JSON.stringify(reply.body)
-    res.writeHead(reply.status, {
-      'content-type': 'application/json; charset=utf-8',
-      ...(closing && { connection: 'close' }),
-      ...reply.headers
-    })
-    res.end(payload)
-  }
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const startedAt = performance.now()
@@ -110,11 +150,13 @@ export async function startIngestService(options: ServiceOptions): Promise<Inges
       reply = { status: 500, body: { error: 'internal error' }, note: `internal error: ${(error as Error).name}` }
     }
     if (!match.ok) req.resume()
-    respond(res, reply)
+    respond(res, reply, closing)
+    const endpoint = match.ok ? match.endpoint.kind : 'none'
+    metrics.latency.observe({ endpoint, status: String(reply.status) }, (performance.now() - startedAt) / 1000)
     log(logLine(req, pathname, reply, startedAt))
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer(timeoutOptions(options), (req, res) => {
     const task = serve(req, res).finally(() => handling.delete(task))
     handling.add(task)
   })
@@ -145,5 +187,5 @@ export async function startIngestService(options: ServiceOptions): Promise<Inges
     return closed
   }
 
-  return { url: `http://${host}:${address.port}`, close }
+  return { url: `http://${host}:${address.port}`, close, metrics: metrics.registry }
 }

@@ -84,3 +84,49 @@ describe('Engine.map', () => {
     expect(result).toEqual({ index: 0, status: 200, event: referenceRequestBody.data[0] })
   })
 })
+
+/** A property nested `levels` deep: enough to overflow actions-core's recursive removeUndefined. */
+function nestedValue(levels: number): unknown {
+  let value: unknown = 'leaf'
+  for (let level = 0; level < levels; level++) value = { a: value }
+  return value
+}
+
+describe('Engine.send with an event that makes actions-core throw', () => {
+  it('fails only that event (400, not retryable) and delivers its batch neighbours in requests without it', async () => {
+    const sent: string[][] = []
+    nock(GRAPH)
+      .post(EVENTS_PATH)
+      .times(10)
+      .reply(200, (_uri, body) => {
+        const data = (body as { data: { event_id: string }[] }).data
+        sent.push(data.map((event) => event.event_id))
+        return { events_received: data.length }
+      })
+    // Amplitude events carry every property into custom_data, so actions-core's mapping walks the deep one.
+    const events = Array.from({ length: 8 }, (_, i) => ({
+      event_type: 'Order Completed',
+      user_id: 'user-42',
+      time: NOW_MS,
+      insert_id: `order-${i}`,
+      ip: '203.0.113.7',
+      user_properties: { email: 'jane.doe@example.com' },
+      event_properties: { revenue: 25, currency: 'USD', ...(i === 5 && { deep: nestedValue(20_000) }) }
+    }))
+
+    const amplitudeConfig = { ...config, settings: { ...settings, defaultActionSource: 'system_generated' } }
+    const report = await new Engine(amplitudeConfig, { sleep: noSleep }).send(events, 'amplitude')
+
+    expect(report.results[5]).toEqual({
+      index: 5,
+      status: 400,
+      error: expect.stringMatching(/^the destination cannot process this event: /),
+      retryable: false
+    })
+    report.results.forEach((result, index) => {
+      if (index !== 5) expect(result).toMatchObject({ index, status: 200 })
+    })
+    // Each good event was sent exactly once, and the poison never.
+    expect(sent.flat().sort()).toEqual([0, 1, 2, 3, 4, 6, 7].map((i) => `order-${i}`).sort())
+  })
+})

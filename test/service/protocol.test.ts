@@ -1,3 +1,4 @@
+import { Engine } from '../../src/runner/engine'
 import { gzipSync } from 'node:zlib'
 import type { ReceivedEvent } from '../../src/sandbox'
 import {
@@ -247,7 +248,8 @@ describe('Amplitude HTTP V2 API', () => {
     expect(Math.abs((received.event.event_time as number) - Date.now() / 1000)).toBeLessThan(60)
   })
 
-  it('answers 400 naming the bad events and sends nothing, so the SDK drops them and resends the rest', async () => {
+  it('maps each event once: delivers the good events and answers 400 naming the bad ones, which the SDK drops', async () => {
+    const mapSpy = jest.spyOn(Engine.prototype, 'map')
     const { event_type: _eventType, ...noEventType } = amplitudePurchase('bad-1')
     const badCurrency = amplitudePurchase('bad-2')
     badCurrency.event_properties = { ...(badCurrency.event_properties as object), currency: 'ZZZZ' }
@@ -262,12 +264,14 @@ describe('Amplitude HTTP V2 API', () => {
       events_with_missing_fields: { event_type: [1] },
       events_with_invalid_fields: { event: [3] }
     })
-    expect(harness.sandbox.requests()).toBe(0)
+    expect(eventIds(harness.sandbox)).toEqual(['good-1', 'good-2'])
 
-    // What the SDK sends next: the events not named in the answer.
+    // What the SDK sends next: the events not named in the answer, copies Meta drops by their event_id.
     const second = await call(`${url}/2/httpapi`, { body: { api_key: API_KEY, events: [events[0], events[2]] } })
     expect(second.status).toBe(200)
-    expect(eventIds(harness.sandbox)).toEqual(['good-1', 'good-2'])
+    expect(eventIds(harness.sandbox)).toEqual(['good-1', 'good-2', 'good-1', 'good-2'])
+    expect(mapSpy).not.toHaveBeenCalled()
+    mapSpy.mockRestore()
   })
 
   it('answers 401 with Amplitude’s "Invalid API key" prefix, on which the SDK drops instead of retrying', async () => {

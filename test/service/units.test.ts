@@ -1,5 +1,5 @@
 import { invalidFieldsReport, parseAmplitudeUpload } from '../../src/service/amplitude'
-import { requestIp } from '../../src/service/request-ip'
+import { parseTrustProxy, requestIp } from '../../src/service/request-ip'
 import { LingerBatcher } from '../../src/service/batcher'
 import { route } from '../../src/service/router'
 import { parseSegmentBatch, parseSegmentMessage } from '../../src/service/segment'
@@ -181,19 +181,36 @@ describe('LingerBatcher', () => {
 })
 
 describe('requestIp', () => {
-  const request = (headers: Record<string, string>, remoteAddress?: string) =>
-    ({ headers, socket: { remoteAddress } }) as unknown as Parameters<typeof requestIp>[0]
+  const request = (headers: Record<string, string>, remoteAddress?: string) => {
+    const socket = { remoteAddress }
+    return { headers, socket, connection: socket } as unknown as Parameters<typeof requestIp>[0]
+  }
+  const forwarded = { 'x-forwarded-for': '198.51.100.9, 203.0.113.7, 10.0.0.2' }
 
-  it('prefers the first X-Forwarded-For entry a load balancer adds', () => {
-    expect(requestIp(request({ 'x-forwarded-for': '203.0.113.7, 10.0.0.2' }, '10.0.0.2'))).toBe('203.0.113.7')
+  it('ignores X-Forwarded-For by default: the socket peer is the client', () => {
+    expect(requestIp(request(forwarded, '10.0.0.3'))).toBe('10.0.0.3')
   })
 
-  it('falls back to the socket peer and writes IPv4-mapped IPv6 as IPv4', () => {
+  it('with a hop count, walks back that many trusted proxies', () => {
+    expect(requestIp(request(forwarded, '10.0.0.3'), parseTrustProxy('1'))).toBe('10.0.0.2')
+    expect(requestIp(request(forwarded, '10.0.0.3'), parseTrustProxy('2'))).toBe('203.0.113.7')
+  })
+
+  it('with addresses and CIDR ranges, trusts only those hops', () => {
+    const trust = parseTrustProxy('10.0.0.0/8, loopback')
+    expect(requestIp(request(forwarded, '10.0.0.3'), trust)).toBe('203.0.113.7')
+    // A peer outside the trusted ranges is the client, whatever it forwards.
+    expect(requestIp(request(forwarded, '192.0.2.1'), trust)).toBe('192.0.2.1')
+  })
+
+  it('refuses a --trust-proxy value that is neither a count nor addresses', () => {
+    expect(() => parseTrustProxy('not-an-address')).toThrow(/--trust-proxy/)
+    expect(() => parseTrustProxy(' , ')).toThrow(/hop count or addresses/)
+  })
+
+  it('writes IPv4-mapped IPv6 as IPv4, and gives nothing for a peer that is not an address', () => {
     expect(requestIp(request({}, '::ffff:127.0.0.1'))).toBe('127.0.0.1')
     expect(requestIp(request({}, '2001:db8::1'))).toBe('2001:db8::1')
-  })
-
-  it('gives nothing for a forwarded value that is not an address', () => {
-    expect(requestIp(request({ 'x-forwarded-for': 'unknown' }, undefined))).toBeUndefined()
+    expect(requestIp(request({}, undefined))).toBeUndefined()
   })
 })

@@ -1,15 +1,21 @@
+import cluster from 'node:cluster'
+import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
+import { InvalidArgumentError } from 'commander'
 import { loadServiceSources } from '../../runner/config'
-import type { RunnerConfig } from '../../runner/config'
+import type { ServiceSources } from '../../runner/config'
+import type { EngineOptions } from '../../runner/engine'
 import type { Sandbox } from '../../sandbox'
 import { startIngestService } from '../../service'
-import type { IngestService } from '../../service'
+import type { IngestService, ServiceOptions } from '../../service'
+import { clusterMetricsText, runWorker, startPrimary } from '../../service/cluster'
+import { parseTrustProxy, type TrustProxy } from '../../service/request-ip'
 import { readConfig } from '../config'
 import { mappingUrl, pageUrl, startEmbeddedSandbox } from '../embedded-sandbox'
 import { CliError, messageOf, UsageError } from '../errors'
-import { addSandboxOption, parsePort } from '../options'
+import { addSandboxOption, integerIn, parsePort } from '../options'
 import { note, printLine } from '../output'
-import { reportOutcomesTo } from '../sandbox-outcomes'
+import { reportOutcomesOverHttp, reportOutcomesTo } from '../sandbox-outcomes'
 import { closeOnSignal } from '../signals'
 
 export interface ServeOptions {
@@ -18,37 +24,18 @@ export interface ServeOptions {
   config?: string
   writeKey?: string
   sandbox?: boolean
+  /** Worker processes; 0 runs the service in this process. Default: the number of cores. */
+  workers?: number
+  trustProxy?: TrustProxy
+  requestBudgetMs?: number
 }
 
-function isListenError(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code
-  return code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
-}
+/** Set by the primary for its workers: the URL of the embedded sandbox it started and delivers to. */
+const SANDBOX_URL_ENV = 'META_PIXEL_SERVE_SANDBOX_URL'
 
-async function startService(
-  options: ServeOptions,
-  sources: Record<string, RunnerConfig>,
-  sandbox: Sandbox | undefined
-): Promise<IngestService> {
-  try {
-    return await startIngestService({
-      host: options.host,
-      port: options.port,
-      sources,
-      // With the embedded sandbox as target, its page also shows the events the runner refused or skipped.
-      ...(sandbox && { engine: reportOutcomesTo(sandbox) }),
-      log: note
-    })
-  } catch (error) {
-    if (isListenError(error))
-      throw new CliError(`cannot listen on ${options.host}:${options.port}: ${messageOf(error)}`)
-    throw new UsageError(messageOf(error))
-  }
-}
-
-export async function runServe(options: ServeOptions): Promise<void> {
-  // A misconfigured service refuses to start (exit 2, the reason on stderr) rather than answer SDKs with a 200.
-  const { sources, target } = readConfig(
+/** The service's sources and target; a misconfigured service refuses to start (exit 2, the reason on stderr). */
+function readSources(options: ServeOptions): ServiceSources {
+  return readConfig(
     () =>
       loadServiceSources({
         file: options.config,
@@ -58,30 +45,127 @@ export async function runServe(options: ServeOptions): Promise<void> {
       }),
     (loaded) => Object.values(loaded.sources)
   )
-  let sandbox: Sandbox | undefined
-  if (target === 'sandbox') {
-    sandbox = await startEmbeddedSandbox()
-    note(
-      options.sandbox
-        ? 'Delivering to the embedded sandbox (--sandbox), not to Meta.'
-        : 'No Meta target configured: delivering to the embedded sandbox instead of Meta.'
-    )
-    note(`Sandbox test events: ${pageUrl(sandbox)}`)
+}
+
+function isListenError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code
+  return code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
+}
+
+async function startService(
+  options: ServeOptions,
+  sources: ServiceSources['sources'],
+  extra: Partial<ServiceOptions> = {}
+): Promise<IngestService> {
+  try {
+    return await startIngestService({
+      host: options.host,
+      port: options.port,
+      sources,
+      log: note,
+      trustProxy: options.trustProxy,
+      requestBudgetMs: options.requestBudgetMs,
+      ...extra
+    })
+  } catch (error) {
+    if (isListenError(error))
+      throw new CliError(`cannot listen on ${options.host}:${options.port}: ${messageOf(error)}`)
+    throw new UsageError(messageOf(error))
   }
+}
+
+/** A cluster worker: the same configuration as its primary, read again; it answers until the primary says drain. */
+async function runServeWorker(options: ServeOptions): Promise<void> {
+  const { sources } = readSources(options)
+  const sandboxUrl = process.env[SANDBOX_URL_ENV]
+  // With the embedded sandbox as target, its page also shows the events the runner refused or skipped.
+  const engine: EngineOptions | undefined = sandboxUrl ? reportOutcomesOverHttp(sandboxUrl) : undefined
+  const service = await startService(options, sources, { metricsText: clusterMetricsText, ...(engine && { engine }) })
+  const code = await runWorker(service, note)
+  // Everything is answered; keep-alive sockets to Meta must not hold the worker open.
+  process.exit(code)
+}
+
+async function startSandboxFor(target: ServiceSources['target'], options: ServeOptions): Promise<Sandbox | undefined> {
+  if (target !== 'sandbox') return undefined
+  const sandbox = await startEmbeddedSandbox()
+  note(
+    options.sandbox
+      ? 'Delivering to the embedded sandbox (--sandbox), not to Meta.'
+      : 'No Meta target configured: delivering to the embedded sandbox instead of Meta.'
+  )
+  note(`Sandbox test events: ${pageUrl(sandbox)}`)
+  return sandbox
+}
+
+/** --workers 0: the service in this process. */
+async function runInProcess(options: ServeOptions, sources: ServiceSources['sources'], sandbox?: Sandbox) {
   let service: IngestService
   try {
-    service = await startService(options, sources, sandbox)
+    service = await startService(options, sources, sandbox && { engine: reportOutcomesTo(sandbox) })
   } catch (error) {
     await sandbox?.close()
     throw error
   }
-  printLine(service.url)
-  note(`Ingest service listening on ${service.url}: Segment POST /v1/batch, Amplitude POST /2/httpapi. Ctrl-C to stop.`)
-  note(`Mapping preview: ${mappingUrl(service.url)}`)
-  await closeOnSignal(async () => {
+  const closed = closeOnSignal(async () => {
     await service.close()
     await sandbox?.close()
   })
+  printLine(service.url)
+  note(`Ingest service listening on ${service.url}: Segment POST /v1/batch, Amplitude POST /2/httpapi. Ctrl-C to stop.`)
+  note(`Mapping preview: ${mappingUrl(service.url)}`)
+  await closed
+}
+
+async function runPrimary(options: ServeOptions, workers: number, sandbox?: Sandbox): Promise<void> {
+  if (sandbox) process.env[SANDBOX_URL_ENV] = sandbox.url
+  let primary: Awaited<ReturnType<typeof startPrimary>>
+  try {
+    primary = await startPrimary({ workers, log: note })
+  } catch (error) {
+    await sandbox?.close()
+    throw new CliError(`the service could not start: ${messageOf(error)} (see the worker's message above)`)
+  }
+  const restart = (signal: NodeJS.Signals) => {
+    note(`${signal}: rolling restart of the workers…`)
+    primary.rollingRestart().then(
+      () => note('rolling restart done'),
+      (error) => note(`rolling restart failed: ${messageOf(error)}`)
+    )
+  }
+  process.on('SIGHUP', restart)
+  process.on('SIGUSR2', restart)
+  // Handlers first, then the URL: whoever reads the URL may signal at once.
+  const closed = closeOnSignal(async () => {
+    await primary.close()
+    await sandbox?.close()
+  })
+  printLine(primary.url)
+  note(
+    `Ingest service listening on ${primary.url} with ${workers} workers: Segment POST /v1/batch, Amplitude POST ` +
+      '/2/httpapi. SIGHUP or SIGUSR2: rolling restart. Ctrl-C / SIGTERM: drain and stop.'
+  )
+  note(`Mapping preview: ${mappingUrl(primary.url)}`)
+  await closed
+  process.off('SIGHUP', restart)
+  process.off('SIGUSR2', restart)
+}
+
+export async function runServe(options: ServeOptions): Promise<void> {
+  if (cluster.isWorker) return runServeWorker(options)
+  const { sources, target } = readSources(options)
+  const sandbox = await startSandboxFor(target, options)
+  const workers = options.workers ?? availableParallelism()
+  if (workers === 0) return runInProcess(options, sources, sandbox)
+  return runPrimary(options, workers, sandbox)
+}
+
+function trustProxyOption(value: string): TrustProxy {
+  try {
+    return parseTrustProxy(value)
+  } catch (error) {
+    throw new InvalidArgumentError(messageOf(error))
+  }
 }
 
 export function registerServe(program: Command): void {
@@ -91,7 +175,9 @@ export function registerServe(program: Command): void {
     .description(
       "Accepts events on Segment's HTTP Tracking API (/v1/batch, /v1/track…, write key as Basic user) and Amplitude's " +
         'HTTP V2 API (/2/httpapi, /batch) and delivers them to Meta. With --sandbox, or with nothing configured at ' +
-        'all (no --config, no token), it delivers to an embedded sandbox. Prints its URL; on SIGINT/SIGTERM it finishes pending deliveries and exits 0.'
+        'all (no --config, no token), it delivers to an embedded sandbox. A primary process owns the socket and runs ' +
+        '--workers processes; a worker that dies is replaced; SIGHUP or SIGUSR2 restarts them one by one; on ' +
+        'SIGINT/SIGTERM it drains them and exits 0.'
     )
     .option('--port <port>', 'port to listen on (0 = any free port)', parsePort, 8787)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -100,5 +186,16 @@ export function registerServe(program: Command): void {
       'JSON service config: destination settings plus "writeKeys": […], or { "sources": { "<key>": settings } }'
     )
     .option('--write-key <key>', 'accept events sent with this Segment write key / Amplitude API key')
+    .option('--workers <n>', 'worker processes (default: the number of cores; 0 = in this process)', integerIn(0, 256))
+    .option(
+      '--trust-proxy <hops|addresses>',
+      'read X-Forwarded-For from this many proxies, or from these addresses / CIDR ranges (comma-separated)',
+      trustProxyOption
+    )
+    .option(
+      '--request-budget-ms <ms>',
+      'answer a request retryable when its events are not delivered within this (default 8000)',
+      integerIn(100, 600_000)
+    )
   addSandboxOption(command).action((options: ServeOptions) => runServe(options))
 }

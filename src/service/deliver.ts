@@ -1,0 +1,95 @@
+import type { LingerBatcher } from './batcher'
+import type { Admission } from './limits'
+import type { IngestSource, ServiceMetrics } from './metrics'
+import { refusalReason } from './metrics'
+import type { ServiceResult } from './outcome'
+
+/** What delivering one request's events needs from the service. */
+export interface DeliveryContext {
+  budgetMs: number
+  metrics: ServiceMetrics
+  /** One line to stderr per event refused for good. */
+  log: (line: string) => void
+}
+
+type Timed<T> = { done: true; value: T } | { done: false }
+
+/** `work`'s value if it settles within `ms`, else `{ done: false }` (the work itself goes on). */
+async function within<T>(work: Promise<T>, ms: number): Promise<Timed<T>> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<Timed<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ done: false }), ms)
+  })
+  try {
+    return await Promise.race([work.then((value): Timed<T> => ({ done: true, value })), expired])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function outOfTime(index: number, budgetMs: number): ServiceResult {
+  const error = `not delivered within the service's time budget of ${budgetMs} ms; resend it (its event_id makes that safe)`
+  return { index, status: 503, error, retryable: true, budget: true }
+}
+
+/**
+ * Delivers the admitted events of one request through its batcher and answers every event, in order: refused at
+ * ingestion (400), or the engine's result, or, when the batch is not done within the time budget, retryable (503)
+ * so the SDK resends before its own timeout gives up. Deliveries that finish after that are counted apart and
+ * not answered, so the client hears of each event once.
+ */
+export async function deliverAdmitted(
+  ctx: DeliveryContext,
+  source: IngestSource,
+  batcher: LingerBatcher,
+  admission: Admission
+): Promise<ServiceResult[]> {
+  const positions = admission.events.flatMap((_event, index) => (admission.refused.has(index) ? [] : [index]))
+  const submitted = batcher.submit(positions.map((index) => admission.events[index]))
+  const timed = await within(submitted, ctx.budgetMs)
+  if (!timed.done) void submitted.then((late) => ctx.metrics.deliveredAfterBudget(source, late))
+  const results: ServiceResult[] = new Array(admission.events.length)
+  for (const [index, problem] of admission.refused) {
+    results[index] = { index, status: 400, error: problem.message, retryable: false, limit: problem.reason }
+  }
+  positions.forEach((index, position) => {
+    results[index] = timed.done ? { ...timed.value[position], index } : outOfTime(index, ctx.budgetMs)
+  })
+  return results
+}
+
+const MAX_NAME_CHARS = 100
+
+/** The event's name for a log line: Segment's `event` or type, Amplitude's `event_type`; cut short, never content. */
+function eventName(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null) return undefined
+  const record = event as Record<string, unknown>
+  const name = [record.event, record.event_type, record.type].find((value) => typeof value === 'string')
+  return typeof name === 'string' ? name.slice(0, MAX_NAME_CHARS) : undefined
+}
+
+/** Counts the answer and logs each event refused for good as one JSON line: index, name, status, reason. */
+export function recordAnswer(
+  ctx: DeliveryContext,
+  source: IngestSource,
+  keyId: string,
+  events: unknown[],
+  results: ServiceResult[]
+): void {
+  ctx.metrics.answered(source, results)
+  for (const result of results) {
+    if (!('retryable' in result) || result.retryable) continue
+    const line = {
+      refused: {
+        source,
+        key: keyId,
+        index: result.index,
+        event: eventName(events[result.index]),
+        status: result.status,
+        reason: refusalReason(result),
+        error: result.error
+      }
+    }
+    ctx.log(JSON.stringify(line))
+  }
+}
