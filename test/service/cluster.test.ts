@@ -25,7 +25,7 @@ async function serveWithWorkers(workers: number): Promise<Served> {
   const serve = startCli(['serve', '--port', '0', '--workers', String(workers), '--write-key', KEY])
   const url = await serve.firstLine
   const stderr = () => serve.output().stderr
-  const sandboxUrl = /Sandbox page: (\S+?)\/?\n/.exec(stderr())![1]
+  const sandboxUrl = /Sandbox test events: (\S+?)\/?\n/.exec(stderr())![1]
   return {
     pid: serve.child.pid!,
     url,

@@ -76,8 +76,9 @@ async function startService(
 
 /** A cluster worker: the same configuration as its primary, read again; it answers until the primary says drain. */
 async function runServeWorker(options: ServeOptions): Promise<void> {
-  const { sources } = readSources(options)
   const sandboxUrl = process.env[SANDBOX_URL_ENV]
+  // The primary chose the sandbox: its workers deliver there too, whatever it set up to point them at it.
+  const { sources } = readSources({ ...options, sandbox: options.sandbox || sandboxUrl !== undefined })
   // With the embedded sandbox as target, its page also shows the events the runner refused or skipped.
   const engine: EngineOptions | undefined = sandboxUrl ? reportOutcomesOverHttp(sandboxUrl) : undefined
   const service = await startService(options, sources, { metricsText: clusterMetricsText, ...(engine && { engine }) })
