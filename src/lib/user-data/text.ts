@@ -27,3 +27,10 @@ export function withoutWhitespace(text: string): string {
 export function foldedLetters(text: string): string {
   return lettersOnly(text.normalize('NFD').replace(COMBINING_MARK, ''))
 }
+
+const NOT_LATIN_LETTER = /[^a-z]/g
+
+/** Latin letters a–z only, accents removed first ("Côte d'Ivoire" → cotedivoire): the key of name tables. */
+export function foldedLatinLetters(text: string): string {
+  return text.normalize('NFD').replace(COMBINING_MARK, '').toLowerCase().replace(NOT_LATIN_LETTER, '')
+}
