@@ -30,7 +30,8 @@ export const SUBCODES = {
 export const MAX_FUTURE_SECONDS = 10 * 60
 export const EXTINFO_LENGTH = 16
 
-const SHA256_LOWER_HEX = /^[0-9a-f]{64}$/
+// SHA-256 (or the MD5 Meta's SDKs pass through), optionally in Meta's param-builder format `<digest>.<appendix>`.
+const SHA256_LOWER_HEX = /^(?:[0-9a-f]{64}|[0-9a-f]{32})(?:\.(?:AQ|Ag|Aw|BA|BQ|Bg|[\w-]{8}))?$/
 
 interface RuleContext {
   event: Record<string, unknown>

@@ -1,8 +1,9 @@
 import { normaliseCurrency } from './currency'
 import { DELIVERY_CATEGORIES } from './meta-constants'
-import type { CapiContent, CommerceInput, ContentInput } from './types'
+import type { CapiContent, CommerceInput, ContentInput, Diagnostic } from './types'
 
-export type CustomDataResult = { ok: true; customData?: Record<string, unknown> } | { ok: false; error: string }
+export type CustomDataResult =
+  { ok: true; customData?: Record<string, unknown>; diagnostics: Diagnostic[] } | { ok: false; error: string }
 
 // Free-form custom properties must never carry raw customer information. A key is personal when one of its words
 // (split at case changes, _, -, . and spaces) names contact or identity data, or when "name" is qualified by a
@@ -107,30 +108,41 @@ function safeCustomProperties(custom: Record<string, unknown> | undefined): Reco
   return withoutPersonalData(Object.fromEntries(ownKeys)) as Record<string, unknown>
 }
 
-type ContentsResult = { ok: true; contents?: CapiContent[] } | { ok: false; error: string }
+const DELIVERY_CATEGORY_REASON = `not one of ${DELIVERY_CATEGORIES.join(', ')}`
 
-function buildContents(items: ContentInput[] | undefined): ContentsResult {
-  if (!items || items.length === 0) return { ok: true }
+function hasId(item: ContentInput): boolean {
+  return item.id !== undefined && item.id !== null && String(item.id).trim() !== ''
+}
+
+/**
+ * Meta's contents items. Meta rejects a whole request for an item without an id, so such an item is left out
+ * (an event without product IDs is still worth sending), as is an invalid delivery_category on an item.
+ */
+function buildContents(items: ContentInput[] | undefined, diagnostics: Diagnostic[]): CapiContent[] | undefined {
+  if (!items || items.length === 0) return undefined
   const contents: CapiContent[] = []
   for (const [index, item] of items.entries()) {
-    if (item.id === undefined || String(item.id).trim() === '') {
-      return { ok: false, error: `contents[${index}] has no id; Meta requires an id (product ID or SKU) on every item` }
+    if (!hasId(item)) {
+      diagnostics.push({
+        field: `custom_data.contents[${index}]`,
+        reason: 'no id (product ID or SKU), which Meta requires'
+      })
+      continue
     }
-    if (item.delivery_category !== undefined && !isDeliveryCategory(item.delivery_category)) {
-      return {
-        ok: false,
-        error: `contents[${index}].delivery_category must be one of ${DELIVERY_CATEGORIES.join(', ')}`
-      }
+    const category = item.delivery_category
+    const validCategory = category !== undefined && isDeliveryCategory(category)
+    if (category !== undefined && !validCategory) {
+      diagnostics.push({ field: `custom_data.contents[${index}].delivery_category`, reason: DELIVERY_CATEGORY_REASON })
     }
     contents.push({
       id: String(item.id).trim(),
       // Meta requires a quantity on every item; one is what a line without a count means.
       quantity: item.quantity ?? 1,
       ...(item.item_price !== undefined && { item_price: item.item_price }),
-      ...(item.delivery_category !== undefined && { delivery_category: item.delivery_category })
+      ...(validCategory && { delivery_category: category })
     })
   }
-  return { ok: true, contents }
+  return contents.length > 0 ? contents : undefined
 }
 
 // Removes binary floating-point noise such as 0.30000000000000004 from summed prices.
@@ -138,9 +150,10 @@ function roundMoney(amount: number): number {
   return Math.round(amount * 1e6) / 1e6
 }
 
-function sumOfContents(contents: CapiContent[] | undefined): number | undefined {
-  if (!contents || contents.some((item) => item.item_price === undefined)) return undefined
-  return roundMoney(contents.reduce((sum, item) => sum + (item.item_price ?? 0) * item.quantity, 0))
+/** Price × quantity over every product line, with or without an id: a line without an id still has its worth. */
+function sumOfItems(items: ContentInput[] | undefined): number | undefined {
+  if (!items || items.length === 0 || items.some((item) => typeof item.item_price !== 'number')) return undefined
+  return roundMoney(items.reduce((sum, item) => sum + (item.item_price ?? 0) * (item.quantity ?? 1), 0))
 }
 
 type CurrencyResult = { ok: true; currency?: string } | { ok: false; error: string }
@@ -160,23 +173,27 @@ function resolveCurrency(given: string | undefined, hasValue: boolean, defaultCu
  * value, content_ids and num_items are derived from contents when the mapping leaves them out.
  */
 export function buildCustomData(eventName: string, input: CommerceInput, defaultCurrency?: string): CustomDataResult {
-  const contents = buildContents(input.contents)
-  if (!contents.ok) return contents
-  const value = input.value ?? (VALUED_BY_CONTENTS.has(eventName) ? sumOfContents(contents.contents) : undefined)
+  const diagnostics: Diagnostic[] = []
+  const contents = buildContents(input.contents, diagnostics)
+  const value = input.value ?? (VALUED_BY_CONTENTS.has(eventName) ? sumOfItems(input.contents) : undefined)
   const currency = resolveCurrency(input.currency, value !== undefined, defaultCurrency)
   if (!currency.ok) return currency
-  if (input.delivery_category !== undefined && !isDeliveryCategory(input.delivery_category)) {
-    return { ok: false, error: `delivery_category must be one of ${DELIVERY_CATEGORIES.join(', ')}` }
+  const deliveryCategory = input.delivery_category
+  const validDeliveryCategory = deliveryCategory !== undefined && isDeliveryCategory(deliveryCategory)
+  if (deliveryCategory !== undefined && !validDeliveryCategory) {
+    diagnostics.push({ field: 'custom_data.delivery_category', reason: DELIVERY_CATEGORY_REASON })
   }
-  const contentIds = input.content_ids?.map(String) ?? contents.contents?.map((item) => item.id)
+  const contentIds = input.content_ids?.map(String) ?? contents?.map((item) => item.id)
   const numItems =
     input.num_items ??
-    (COUNTS_ITEMS.has(eventName) ? contents.contents?.reduce((sum, item) => sum + item.quantity, 0) : undefined)
+    (COUNTS_ITEMS.has(eventName) && input.contents?.length
+      ? input.contents.reduce((sum, item) => sum + (item.quantity ?? 1), 0)
+      : undefined)
   const typed: Record<string, unknown> = {
     value,
     currency: currency.currency,
     content_ids: contentIds?.length ? contentIds : undefined,
-    contents: contents.contents,
+    contents,
     content_type: input.content_type,
     content_name: input.content_name,
     content_category: input.content_category,
@@ -185,11 +202,11 @@ export function buildCustomData(eventName: string, input: CommerceInput, default
     predicted_ltv: input.predicted_ltv,
     search_string: input.search_string,
     status: input.status,
-    delivery_category: input.delivery_category,
+    delivery_category: validDeliveryCategory ? deliveryCategory : undefined,
     net_revenue: input.net_revenue
   }
   const customData = { ...safeCustomProperties(input.custom_data), ...withoutUndefined(typed) }
-  return { ok: true, customData: Object.keys(customData).length > 0 ? customData : undefined }
+  return { ok: true, customData: Object.keys(customData).length > 0 ? customData : undefined, diagnostics }
 }
 
 export function withoutUndefined<T extends Record<string, unknown>>(record: T): Partial<T> {
