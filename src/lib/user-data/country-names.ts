@@ -100,8 +100,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   wales: 'GB',
   northernireland: 'GB',
   unitedstates: 'US',
-  usa: 'US',
-  america: 'US'
+  usa: 'US'
 }
 
 // Names this short are codes or common words inside longer text ("ind", "usa"): only matched whole.

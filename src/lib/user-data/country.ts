@@ -1,7 +1,7 @@
 import { alpha3ToAlpha2, isValid } from 'i18n-iso-countries'
 import { CONTAINED_COUNTRY_NAMES, COUNTRY_CODES_BY_NAME } from './country-names'
 import { dropped, kept, normaliseText, Normalised } from './normalised'
-import { foldedLatinLetters } from './text'
+import { firstNameIn, foldedLatinLetters } from './text'
 
 /**
  * ISO 3166-1 alpha-2, lowercase, read the way capi-param-builder reads it (letters a–z only, so separators,
@@ -37,6 +37,6 @@ function lookUp(letters: string): string | undefined {
 }
 
 function containedCode(letters: string): string | undefined {
-  const name = CONTAINED_COUNTRY_NAMES.find((candidate) => letters.includes(candidate))
+  const name = firstNameIn(letters, CONTAINED_COUNTRY_NAMES)
   return name === undefined ? undefined : COUNTRY_CODES_BY_NAME.get(name)
 }

@@ -1,8 +1,9 @@
 import { dropped, kept, normaliseText, Normalised } from './normalised'
-import { lettersOnly } from './text'
+import { withoutSpacePunctuationOrSymbols } from './text'
 
 // The union of the English words capi-param-builder knows (titles, family words, pronouns) and the words forms use
-// in a few other languages (w = "weiblich" on German forms). Compared as letters only, so "Ma'am" and "F." count.
+// in a few other languages (w = "weiblich" on German forms). Punctuation is ignored, so "Ma'am" and "F." count;
+// digits are not ("male123" is no gender).
 const FEMALE = wordSet(
   'f female woman women girl lady w mrs ms miss she her hers herself wife mother madam maam daughter mom mama ' +
     'mommy aunt niece sister girlfriend bride widow queen princess duchess countess empress goddess maiden lass gal ' +
@@ -17,7 +18,7 @@ const MALE = wordSet(
 
 export function normaliseGender(raw: unknown): Normalised {
   return normaliseText(raw, (text) => {
-    const word = lettersOnly(text)
+    const word = withoutSpacePunctuationOrSymbols(text)
     if (FEMALE.has(word)) return kept('f')
     if (MALE.has(word)) return kept('m')
     return dropped('not a recognised gender')

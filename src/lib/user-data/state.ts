@@ -1,6 +1,6 @@
 import { keptUnlessEmpty, normaliseText, Normalised } from './normalised'
 import { CONTAINED_STATE_NAMES, STATE_CODES_BY_NAME } from './state-codes'
-import { foldedLatinLetters, lettersOnly } from './text'
+import { firstNameIn, foldedLatinLetters, lettersOnly } from './text'
 
 /**
  * US states and Canadian provinces become Meta's 2-letter code, read as capi-param-builder reads them (letters
@@ -20,6 +20,6 @@ export function normaliseState(raw: unknown): Normalised {
 function stateCodeOf(letters: string): string | undefined {
   const named = STATE_CODES_BY_NAME.get(letters)
   if (named) return named
-  const contained = CONTAINED_STATE_NAMES.find((name) => letters.includes(name))
+  const contained = firstNameIn(letters, CONTAINED_STATE_NAMES)
   return contained === undefined ? undefined : STATE_CODES_BY_NAME.get(contained)
 }
