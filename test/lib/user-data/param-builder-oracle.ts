@@ -79,6 +79,7 @@ export function ourNormalForm(key: OracleKey, value: string, country?: string, c
 const US_CA_CODES = new Set(STATE_CODES_BY_NAME.values())
 const NOT_PB_LETTER = /[^a-z]/g
 const INTERNATIONAL = /^\s*(?:\+|00)/
+const EXTENSION = /\d\s*(?:ext\.?|extension|x|#)\s*\d+\s*$/i
 
 /** The param builder's cut of text it does not recognise: its first two a–z letters (one when there is one). */
 function pbTruncation(value: string): string {
@@ -111,9 +112,10 @@ export function deviation(key: OracleKey, input: string, ours: string | null, pb
         ours.length - pb.length <= 4
       )
         return 'phone-national-country-code'
-      // D3: Meta's code keeps a trunk "(0)", an extension or other digits that make the number invalid.
+      // D3: Meta's code keeps an extension or a trunk "(0)", digits that are no part of the number.
+      if (ours !== null && pb !== null && EXTENSION.test(input) && pb.startsWith(ours)) return 'phone-trunk-extension'
       if (ours !== null && isValidPhoneNumber(`+${ours}`) && (pb === null || !isValidPhoneNumber(`+${pb}`)))
-        return 'phone-invalid-digits'
+        return 'phone-trunk-extension'
       // D2 and D3 together: a national number with an extension or a trunk prefix.
       if (ours !== null && !INTERNATIONAL.test(input) && isValidPhoneNumber(`+${ours}`))
         return 'phone-national-country-code'
@@ -146,7 +148,7 @@ export function deviation(key: OracleKey, input: string, ours: string | null, pb
     }
     case 'ct':
       // D9: Meta's docs allow UTF-8 in cities; Meta's code strips every letter outside a–z.
-      if (/[^\x00-\x7f]/.test(input) && ours !== null) return 'city-utf8'
+      if (/[^\p{ASCII}]/u.test(input) && ours !== null) return 'city-utf8'
       return undefined
     case 'fn':
     case 'ln':
