@@ -21,8 +21,13 @@ export function summarise(results: EventResult[], requests: number): Summary {
 /** map's line for one input: the server event, the error, or why it was skipped. */
 export function mapLine(result: EventResult): string {
   if ('skipped' in result) return JSON.stringify({ index: result.index, skipped: result.skipped })
-  if ('event' in result) return JSON.stringify({ index: result.index, event: result.event })
+  if ('event' in result) return JSON.stringify({ index: result.index, event: result.event, ...diagnosticsOf(result) })
   return JSON.stringify({ index: result.index, status: result.status, error: result.error })
+}
+
+/** The result's diagnostics as a line's `diagnostics` key, only when something was left out. */
+function diagnosticsOf(result: EventResult): { diagnostics?: unknown } {
+  return 'diagnostics' in result && result.diagnostics?.length ? { diagnostics: result.diagnostics } : {}
 }
 
 /** send's --report line for one input; delivered events are named by event_name and event_id. */
@@ -30,7 +35,7 @@ export function reportLine(result: EventResult): string {
   if ('skipped' in result) return JSON.stringify({ index: result.index, skipped: result.skipped })
   if ('event' in result) {
     const { event_name, event_id } = result.event as { event_name?: unknown; event_id?: unknown }
-    return JSON.stringify({ index: result.index, status: 200, event_name, event_id })
+    return JSON.stringify({ index: result.index, status: 200, event_name, event_id, ...diagnosticsOf(result) })
   }
-  return JSON.stringify({ index: result.index, status: result.status, error: result.error })
+  return JSON.stringify({ index: result.index, status: result.status, error: result.error, ...diagnosticsOf(result) })
 }

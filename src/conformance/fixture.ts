@@ -16,6 +16,8 @@ export interface ResultExpectation {
   retryable?: boolean
   /** A substring of the reason the event was skipped. */
   skipped?: string
+  /** The exact diagnostics (what was left out and why); [] means none. */
+  diagnostics?: { field: string; reason: string }[]
 }
 
 export interface FixtureExpectation extends ResultExpectation {
@@ -73,7 +75,7 @@ const TOP_LEVEL_KEYS = new Set([
   'run',
   'expected'
 ])
-const RESULT_KEYS = new Set(['event', 'status', 'error', 'retryable', 'skipped'])
+const RESULT_KEYS = new Set(['event', 'status', 'error', 'retryable', 'skipped', 'diagnostics'])
 const EXPECTED_KEYS = new Set([...RESULT_KEYS, 'request', 'requests', 'results'])
 const SOURCES = new Set(['auto', 'segment', 'amplitude'])
 
@@ -99,6 +101,8 @@ function checkResultExpectation(value: unknown, where: string, allowed = RESULT_
     return `${where}.retryable must be a boolean`
   }
   if (value.skipped !== undefined && typeof value.skipped !== 'string') return `${where}.skipped must be a string`
+  if (value.diagnostics !== undefined && !Array.isArray(value.diagnostics))
+    return `${where}.diagnostics must be an array`
   return undefined
 }
 

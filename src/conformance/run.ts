@@ -18,7 +18,7 @@ export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = Object.freeze
 
 export type FixtureOutcome = { passed: true } | { passed: false; reason: string }
 
-const RESULT_KEYS: (keyof ResultExpectation)[] = ['event', 'status', 'error', 'retryable', 'skipped']
+const RESULT_KEYS: (keyof ResultExpectation)[] = ['event', 'status', 'error', 'retryable', 'skipped', 'diagnostics']
 
 const passed: FixtureOutcome = { passed: true }
 const failed = (reason: string): FixtureOutcome => ({ passed: false, reason })
@@ -92,6 +92,11 @@ export function checkResult(result: EventResult | undefined, expectation: Result
   if (expectation.error !== undefined) {
     if (!('error' in result)) return `expected error "${expectation.error}" but ${got()}`
     if (!result.error.includes(expectation.error)) return `expected error "${expectation.error}" but ${got()}`
+  }
+  if (expectation.diagnostics !== undefined) {
+    const diagnostics = 'diagnostics' in result ? (result.diagnostics ?? []) : []
+    const difference = firstDifference(diagnostics, expectation.diagnostics, '$.diagnostics')
+    if (difference) return difference
   }
   if (expectation.retryable !== undefined) {
     if (!('retryable' in result) || result.retryable !== expectation.retryable) {

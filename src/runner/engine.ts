@@ -6,7 +6,7 @@ import { buildEvents, toMultiStatus } from '../destinations/meta-pixel/sendEvent
 import { MAX_EVENTS_PER_REQUEST } from '../lib/capi-event'
 import { forEachConcurrently } from '../lib/concurrency'
 import { groupBy } from '../lib/group-by'
-import type { ServerEvent } from '../lib/capi-event'
+import type { Diagnostic, ServerEvent } from '../lib/capi-event'
 import { backoffDelayMs, DEFAULT_RETRY_POLICY } from './backoff'
 import type { RetryPolicy } from './backoff'
 import type { RunnerConfig } from './config'
@@ -15,9 +15,10 @@ import type { InputSource, ReadAs } from './input'
 import { buildRoutes, withAllPropertiesAsCustomData } from './routing'
 import type { Route } from './routing'
 
+/** diagnostics: what was left out of the event and why, present only when something was. */
 export type EventResult =
-  | { index: number; status: 200; event: ServerEvent }
-  | { index: number; status: number; error: string; retryable: boolean }
+  | { index: number; status: 200; event: ServerEvent; diagnostics?: Diagnostic[] }
+  | { index: number; status: number; error: string; retryable: boolean; diagnostics?: Diagnostic[] }
   | { index: number; skipped: string }
 
 export interface SendReport {
@@ -100,15 +101,23 @@ function retryAfterOf(node: MultiStatusNode): number {
   return typeof body?.retry_after_ms === 'number' ? body.retry_after_ms : 0
 }
 
+function diagnosticsOf(node: MultiStatusNode): { diagnostics?: Diagnostic[] } {
+  const body = node.body as { diagnostics?: Diagnostic[] } | undefined
+  return Array.isArray(body?.diagnostics) ? { diagnostics: body.diagnostics } : {}
+}
+
 function resultOf(index: number, node: MultiStatusNode | undefined): EventResult {
   if (!node) return { index, status: 500, error: 'the destination returned no result for this event', retryable: true }
-  if (node.status >= 200 && node.status < 300) return { index, status: 200, event: node.sent as ServerEvent }
+  if (node.status >= 200 && node.status < 300) {
+    return { index, status: 200, event: node.sent as ServerEvent, ...diagnosticsOf(node) }
+  }
   const status = node.status
   return {
     index,
     status,
     error: node.errormessage ?? `failed with status ${status}`,
-    retryable: status === 429 || status >= 500
+    retryable: status === 429 || status >= 500,
+    ...diagnosticsOf(node)
   }
 }
 

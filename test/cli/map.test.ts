@@ -70,6 +70,28 @@ describe('meta-pixel map', () => {
     expect(result.code).toBe(1)
   })
 
+  it("prints what was left out of an event that still goes as its line's diagnostics, never the values", async () => {
+    const idless = trackEvent('Product Added', 'msg-idless', { name: 'Trail shoe', price: 40, quantity: 2 })
+    idless.context.traits.phone = '12'
+    const file = dir.file('idless.jsonl')
+    writeFileSync(file, toJsonLines([idless, trackEvent('Product Added', 'msg-clean', product)]))
+
+    const result = await runCli(['map', file])
+
+    const [withDiagnostics, clean] = jsonLines(result.stdout)
+    expect((withDiagnostics.event as Record<string, unknown>).custom_data).toEqual({
+      value: 80,
+      content_type: 'product',
+      content_name: 'Trail shoe'
+    })
+    expect(withDiagnostics.diagnostics).toEqual([
+      { field: 'user_data.ph', reason: 'fewer than 7 digits' },
+      { field: 'custom_data.contents[0]', reason: 'no id (product ID or SKU), which Meta requires' }
+    ])
+    expect(clean.diagnostics).toBeUndefined()
+    expect(result.stdout).not.toContain('"12"')
+  })
+
   it('reads JSON Lines from stdin, skipping blank lines, and keeps a timestamp the input carries', async () => {
     const timestamp = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000).toISOString()
     const input = `\n${JSON.stringify({ ...trackEvent('Lead', 'lead-1'), timestamp })}\n\n${JSON.stringify(trackEvent('Video Played', 'v'))}\n`

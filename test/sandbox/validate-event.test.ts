@@ -30,6 +30,12 @@ describe('validateEvent accepts', () => {
     ],
     ['an event exactly 10 minutes in the future', validLead({ event_time: NOW_S + 600 })],
     [
+      "an MD5 digest and Meta's param-builder values (digest and appendix), as Meta's SDKs send them",
+      validLead({
+        user_data: { em: [`${EM_HASH}.AQQCAQMC`, '5d41402abc4b2a76b9719d911017c592'], ct: `${CT_HASH}.BA` }
+      })
+    ],
+    [
       'empty and null hashed keys (they count as absent)',
       validLead({ user_data: { em: EM_HASH, fn: '', ln: null, ct: [] } })
     ],
@@ -208,7 +214,8 @@ describe('validateEvent rejects, one rule at a time', () => {
     ['uppercase hex', EM_HASH.toUpperCase()],
     ['an array with one plain value', [EM_HASH, 'john@example.com']],
     ['a number', 12345],
-    ['a 63-char hex', EM_HASH.slice(1)]
+    ['a 63-char hex', EM_HASH.slice(1)],
+    ["a digest with an appendix that is not Meta's", `${EM_HASH}.X`]
   ])('treats %s as not hashed', (_name, value) => {
     expect(check(validLead({ user_data: { em: value } }))?.subcode).toBe(SUBCODES.NOT_HASHED)
   })

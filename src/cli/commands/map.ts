@@ -30,7 +30,8 @@ export function registerMap(program: Command): void {
     .summary('show the Conversions API event each input becomes (dry run, no network)')
     .description(
       'Dry run: routes each Segment-spec or Amplitude event through the presets and prints one JSON line per input, ' +
-        'in order: {"index":n,"event":{…}}, {"index":n,"status":4xx,"error":"…"} or {"index":n,"skipped":"…"}. ' +
+        'in order: {"index":n,"event":{…}} (with "diagnostics":[…] when something was left out), ' +
+        '{"index":n,"status":4xx,"error":"…"} or {"index":n,"skipped":"…"}. ' +
         'Input is JSON Lines or a JSON array, from FILE or stdin. Exits 1 when any input would be rejected.'
     )
     .argument('[file]', 'JSON Lines or JSON array of events (default: stdin)')

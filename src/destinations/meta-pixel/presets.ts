@@ -1,6 +1,6 @@
 import { defaultValues } from '@segment/actions-core'
 import type { JSONObject, Preset } from '@segment/actions-core'
-import { contentsFrom, firstOf, path } from './sendEvent/directives'
+import { contentsFrom, firstOf, path, unlessPresent } from './sendEvent/directives'
 import type { FieldValue } from './sendEvent/directives'
 import { fields } from './sendEvent/fields'
 
@@ -35,12 +35,16 @@ const trackPresets: PresetSpec[] = [
     metaEvent: 'ViewContent',
     overrides: { ...singleProduct, value: firstOf('$.properties.value', '$.properties.price') }
   },
-  // Leaving value unmapped makes it price × quantity, computed from the single product line.
+  // With a price, value is left unmapped so it becomes price × quantity of the single product line; without one,
+  // the product's value or revenue is the event's worth.
   {
     name: 'Add to cart',
     events: ['Product Added', 'AddToCart'],
     metaEvent: 'AddToCart',
-    overrides: { ...singleProduct, value: undefined }
+    overrides: {
+      ...singleProduct,
+      value: unlessPresent('$.properties.price', '$.properties.value', '$.properties.revenue')
+    }
   },
   {
     name: 'Add to wishlist',

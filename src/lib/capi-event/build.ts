@@ -5,7 +5,7 @@ import { buildCustomData, withoutUndefined } from './custom-data'
 import { resolveEventTime } from './event-time'
 import { ACTION_SOURCES, MAX_CUSTOM_EVENT_NAME_LENGTH } from '../contract/meta-constants'
 import { firstRuleViolation } from './rules'
-import type { BuildOptions, BuildResult, EventInput, LimitedDataUse, ServerEvent } from './types'
+import type { BuildOptions, BuildResult, Diagnostic, EventInput, LimitedDataUse, ServerEvent } from './types'
 
 function resolveActionSource(given: string | undefined, fallback: string): string | undefined {
   const source = (given ?? fallback).trim().toLowerCase()
@@ -43,16 +43,23 @@ export function buildServerEvent(input: EventInput, options: BuildOptions): Buil
   if (!time.ok) return time
 
   const eventSourceUrl = blankToUndefined(input.event_source_url)
-  const { userData } = buildUserData(input.user_data ?? {}, {
+  const { userData, dropped } = buildUserData(input.user_data ?? {}, {
     defaultCountryCallingCode: options.defaultCountryCallingCode
   })
+  const diagnostics: Diagnostic[] = dropped.map(({ key, reason }) => ({ field: `user_data.${key}`, reason }))
   if (!userData.fbc && eventSourceUrl) {
     // The fbclid was first seen when this page was viewed, which is the event's own time.
     const fbc = fbcFromUrl(eventSourceUrl, time.ms)
-    if (fbc) userData.fbc = fbc
+    if (fbc) {
+      userData.fbc = fbc
+      for (const diagnostic of diagnostics) {
+        if (diagnostic.field === 'user_data.fbc') diagnostic.reason += "; rebuilt from the page URL's fbclid"
+      }
+    }
   }
   const customData = buildCustomData(eventName, input, options.defaultCurrency)
   if (!customData.ok) return customData
+  diagnostics.push(...customData.diagnostics)
   const appData = actionSource === 'app' ? buildAppData(input.app_data) : undefined
   if (appData && !appData.ok) return appData
 
@@ -70,5 +77,5 @@ export function buildServerEvent(input: EventInput, options: BuildOptions): Buil
     ...limitedDataUseFields(input, options.limitedDataUse)
   }) as ServerEvent
   const violation = firstRuleViolation(event)
-  return violation ? { ok: false, error: violation } : { ok: true, event }
+  return violation ? { ok: false, error: violation } : { ok: true, event, diagnostics }
 }

@@ -1,8 +1,9 @@
 import { normaliseCurrency } from './currency'
-import { DELIVERY_CATEGORIES } from '../contract/meta-constants'
-import type { CapiContent, CommerceInput, ContentInput } from './types'
+import { CONTENT_TYPES, DELIVERY_CATEGORIES } from '../contract/meta-constants'
+import type { CapiContent, CommerceInput, ContentInput, Diagnostic } from './types'
 
-export type CustomDataResult = { ok: true; customData?: Record<string, unknown> } | { ok: false; error: string }
+export type CustomDataResult =
+  { ok: true; customData?: Record<string, unknown>; diagnostics: Diagnostic[] } | { ok: false; error: string }
 
 // Free-form custom properties must never carry raw customer information. A key is personal when one of its words
 // (split at case changes, _, -, . and spaces) names contact or identity data, or when "name" is qualified by a
@@ -85,8 +86,19 @@ const COUNTS_ITEMS = new Set(['InitiateCheckout', 'Purchase'])
 // Events whose worth is what is being bought; viewing a list of products is worth nothing like their sum.
 const VALUED_BY_CONTENTS = new Set(['AddToCart', 'AddToWishlist', 'InitiateCheckout', 'AddPaymentInfo', 'Purchase'])
 
-function isDeliveryCategory(value: string): boolean {
-  return (DELIVERY_CATEGORIES as readonly string[]).includes(value)
+/**
+ * A value Meta takes only from a fixed list: kept when it is one of them, else left out with a diagnostic (the
+ * event still goes; Meta would reject the whole request for it).
+ */
+function oneOf(
+  value: string | undefined,
+  allowed: readonly string[],
+  field: string,
+  diagnostics: Diagnostic[]
+): string | undefined {
+  if (value === undefined || allowed.includes(value)) return value
+  diagnostics.push({ field, reason: `not one of ${allowed.join(', ')}` })
+  return undefined
 }
 
 /** A custom value without personal information at any depth; undefined when it is itself personal. */
@@ -107,30 +119,36 @@ function safeCustomProperties(custom: Record<string, unknown> | undefined): Reco
   return withoutPersonalData(Object.fromEntries(ownKeys)) as Record<string, unknown>
 }
 
-type ContentsResult = { ok: true; contents?: CapiContent[] } | { ok: false; error: string }
+function hasId(item: ContentInput): boolean {
+  return item.id !== undefined && item.id !== null && String(item.id).trim() !== ''
+}
 
-function buildContents(items: ContentInput[] | undefined): ContentsResult {
-  if (!items || items.length === 0) return { ok: true }
+/**
+ * Meta's contents items. Meta rejects a whole request for an item without an id, so such an item is left out
+ * (an event without product IDs is still worth sending), as is an invalid delivery_category on an item.
+ */
+function buildContents(items: ContentInput[] | undefined, diagnostics: Diagnostic[]): CapiContent[] | undefined {
+  if (!items || items.length === 0) return undefined
   const contents: CapiContent[] = []
   for (const [index, item] of items.entries()) {
-    if (item.id === undefined || String(item.id).trim() === '') {
-      return { ok: false, error: `contents[${index}] has no id; Meta requires an id (product ID or SKU) on every item` }
+    if (!hasId(item)) {
+      diagnostics.push({
+        field: `custom_data.contents[${index}]`,
+        reason: 'no id (product ID or SKU), which Meta requires'
+      })
+      continue
     }
-    if (item.delivery_category !== undefined && !isDeliveryCategory(item.delivery_category)) {
-      return {
-        ok: false,
-        error: `contents[${index}].delivery_category must be one of ${DELIVERY_CATEGORIES.join(', ')}`
-      }
-    }
+    const field = `custom_data.contents[${index}].delivery_category`
+    const category = oneOf(item.delivery_category, DELIVERY_CATEGORIES, field, diagnostics)
     contents.push({
       id: String(item.id).trim(),
       // Meta requires a quantity on every item; one is what a line without a count means.
       quantity: item.quantity ?? 1,
       ...(item.item_price !== undefined && { item_price: item.item_price }),
-      ...(item.delivery_category !== undefined && { delivery_category: item.delivery_category })
+      ...(category !== undefined && { delivery_category: category })
     })
   }
-  return { ok: true, contents }
+  return contents.length > 0 ? contents : undefined
 }
 
 // Removes binary floating-point noise such as 0.30000000000000004 from summed prices.
@@ -138,9 +156,10 @@ function roundMoney(amount: number): number {
   return Math.round(amount * 1e6) / 1e6
 }
 
-function sumOfContents(contents: CapiContent[] | undefined): number | undefined {
-  if (!contents || contents.some((item) => item.item_price === undefined)) return undefined
-  return roundMoney(contents.reduce((sum, item) => sum + (item.item_price ?? 0) * item.quantity, 0))
+/** Price × quantity over every product line, with or without an id: a line without an id still has its worth. */
+function sumOfItems(items: ContentInput[] | undefined): number | undefined {
+  if (!items || items.length === 0 || items.some((item) => typeof item.item_price !== 'number')) return undefined
+  return roundMoney(items.reduce((sum, item) => sum + (item.item_price ?? 0) * (item.quantity ?? 1), 0))
 }
 
 type CurrencyResult = { ok: true; currency?: string } | { ok: false; error: string }
@@ -160,24 +179,23 @@ function resolveCurrency(given: string | undefined, hasValue: boolean, defaultCu
  * value, content_ids and num_items are derived from contents when the mapping leaves them out.
  */
 export function buildCustomData(eventName: string, input: CommerceInput, defaultCurrency?: string): CustomDataResult {
-  const contents = buildContents(input.contents)
-  if (!contents.ok) return contents
-  const value = input.value ?? (VALUED_BY_CONTENTS.has(eventName) ? sumOfContents(contents.contents) : undefined)
+  const diagnostics: Diagnostic[] = []
+  const contents = buildContents(input.contents, diagnostics)
+  const value = input.value ?? (VALUED_BY_CONTENTS.has(eventName) ? sumOfItems(input.contents) : undefined)
   const currency = resolveCurrency(input.currency, value !== undefined, defaultCurrency)
   if (!currency.ok) return currency
-  if (input.delivery_category !== undefined && !isDeliveryCategory(input.delivery_category)) {
-    return { ok: false, error: `delivery_category must be one of ${DELIVERY_CATEGORIES.join(', ')}` }
-  }
-  const contentIds = input.content_ids?.map(String) ?? contents.contents?.map((item) => item.id)
+  const contentIds = input.content_ids?.map(String) ?? contents?.map((item) => item.id)
   const numItems =
     input.num_items ??
-    (COUNTS_ITEMS.has(eventName) ? contents.contents?.reduce((sum, item) => sum + item.quantity, 0) : undefined)
+    (COUNTS_ITEMS.has(eventName) && input.contents?.length
+      ? input.contents.reduce((sum, item) => sum + (item.quantity ?? 1), 0)
+      : undefined)
   const typed: Record<string, unknown> = {
     value,
     currency: currency.currency,
     content_ids: contentIds?.length ? contentIds : undefined,
-    contents: contents.contents,
-    content_type: input.content_type,
+    contents,
+    content_type: oneOf(input.content_type, CONTENT_TYPES, 'custom_data.content_type', diagnostics),
     content_name: input.content_name,
     content_category: input.content_category,
     num_items: numItems,
@@ -185,11 +203,16 @@ export function buildCustomData(eventName: string, input: CommerceInput, default
     predicted_ltv: input.predicted_ltv,
     search_string: input.search_string,
     status: input.status,
-    delivery_category: input.delivery_category,
+    delivery_category: oneOf(
+      input.delivery_category,
+      DELIVERY_CATEGORIES,
+      'custom_data.delivery_category',
+      diagnostics
+    ),
     net_revenue: input.net_revenue
   }
   const customData = { ...safeCustomProperties(input.custom_data), ...withoutUndefined(typed) }
-  return { ok: true, customData: Object.keys(customData).length > 0 ? customData : undefined }
+  return { ok: true, customData: Object.keys(customData).length > 0 ? customData : undefined, diagnostics }
 }
 
 export function withoutUndefined<T extends Record<string, unknown>>(record: T): Partial<T> {

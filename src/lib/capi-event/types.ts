@@ -104,4 +104,13 @@ export interface ServerEvent {
   data_processing_options_state?: number
 }
 
-export type BuildResult = { ok: true; event: ServerEvent } | { ok: false; error: string }
+/**
+ * Something left out of an event that still goes: `field` names where it was (`user_data.ph`,
+ * `custom_data.contents[1]`), `reason` says why. Never the value itself: it may be personal data.
+ */
+export interface Diagnostic {
+  field: string
+  reason: string
+}
+
+export type BuildResult = { ok: true; event: ServerEvent; diagnostics: Diagnostic[] } | { ok: false; error: string }

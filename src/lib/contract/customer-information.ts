@@ -1,21 +1,12 @@
 /** Which `user_data` keys are customer information, which Meta only accepts hashed, and when they can match anyone. */
 import { isRecord } from '../is-record'
-import { HASHED_KEYS, UNHASHED_KEYS } from '../user-data'
+import { ALL_HASHED_KEYS, ALL_USER_DATA_KEYS } from './user-data-keys'
 
-/** Keys that must arrive as 64-char lowercase hex SHA-256 (one string or an array of them). */
-export { HASHED_KEYS }
+/** Keys that must arrive hashed (one string or an array of them), from the user_data contract. */
+export const HASHED_KEYS: readonly string[] = ALL_HASHED_KEYS
 
-/** Every customer-information key Meta reads; unknown keys carry no match signal. */
-export const CUSTOMER_INFO_KEYS: readonly string[] = [
-  ...HASHED_KEYS,
-  'f5first',
-  'f5last',
-  'fi',
-  'dobd',
-  'dobm',
-  'doby',
-  ...UNHASHED_KEYS
-]
+/** Every customer-information key Meta reads, from the user_data contract; unknown keys carry no match signal. */
+export const CUSTOMER_INFO_KEYS: readonly string[] = ALL_USER_DATA_KEYS
 
 /** A value counts as sent unless it is absent, null, an empty string or an empty array. */
 export function isPresent(value: unknown): boolean {

@@ -67,7 +67,8 @@ function parameter(subcode: number, title: string, path: string[], says: string,
   return { subcode, title, metaMessage: (index) => `The parameter ${paramPath(index, ...path)} ${says}`, message }
 }
 
-const SHA256_LOWER_HEX = /^[0-9a-f]{64}$/
+// SHA-256 (or the MD5 Meta's SDKs pass through), optionally in Meta's param-builder format `<digest>.<appendix>`.
+const SHA256_LOWER_HEX = /^(?:[0-9a-f]{64}|[0-9a-f]{32})(?:\.(?:AQ|Ag|Aw|BA|BQ|Bg|[\w-]{8}))?$/
 
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== ''

@@ -1,10 +1,17 @@
-import { keptUnlessEmpty, normaliseText, Normalised } from './normalised'
-import { lettersOnly } from './text'
+import { dropped, kept, normaliseText, Normalised } from './normalised'
+import { lowercaseNfc } from './text'
+
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{M}\p{N}]/gu
+const STARTS_WITH_LETTER = /^\p{L}/u
 
 /**
- * Letters of any script only ("São Paulo" → sãopaulo, "New York 10001" → newyork). Meta's docs allow UTF-8 here;
- * capi-param-builder would strip "ã". We follow the docs, and must keep doing so: changing it changes every hash.
+ * Letters of any script and digits, starting with a letter ("São Paulo" → sãopaulo, "Los Angeles 90210" →
+ * losangeles90210), as capi-param-builder does except that Meta's docs allow UTF-8 here where it strips "ã". We
+ * follow the docs on that, and must keep doing so: changing it changes every hash.
  */
 export function normaliseCity(raw: unknown): Normalised {
-  return normaliseText(raw, (text) => keptUnlessEmpty(lettersOnly(text), 'no letters'))
+  return normaliseText(raw, (text) => {
+    const city = lowercaseNfc(text).replace(NOT_LETTER_OR_DIGIT, '')
+    return STARTS_WITH_LETTER.test(city) ? kept(city) : dropped('does not start with a letter')
+  })
 }

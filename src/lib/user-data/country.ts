@@ -1,42 +1,42 @@
-import { alpha3ToAlpha2, getAlpha2Code, isValid, registerLocale } from 'i18n-iso-countries'
-import english from 'i18n-iso-countries/langs/en.json'
+import { alpha3ToAlpha2, isValid } from 'i18n-iso-countries'
+import { CONTAINED_COUNTRY_NAMES, COUNTRY_CODES_BY_NAME } from './country-names'
 import { dropped, kept, normaliseText, Normalised } from './normalised'
+import { firstNameIn, foldedLatinLetters } from './text'
 
-// English names and aliases ("United States of America", "USA", "UK"); registering the same locale twice is harmless.
-registerLocale(english)
-
-const ALPHA_2 = /^[a-z]{2}$/i
-const ALPHA_3 = /^[a-z]{3}$/i
-
-/** ISO 3166-1 alpha-2, lowercase, from an alpha-2 code, an alpha-3 code or an English country name. */
+/**
+ * ISO 3166-1 alpha-2, lowercase, read the way capi-param-builder reads it (letters a–z only, so separators,
+ * accents in NFD and trailing emoji do not matter; a name inside longer text counts), with names in many languages
+ * and alpha-3 codes. Unlike capi-param-builder an unknown name is dropped, not cut to its first two letters
+ * ("Österreich" → at, where Meta's code sends "st").
+ */
 export function normaliseCountry(raw: unknown): Normalised {
   return normaliseText(raw, (text) => {
-    const code = alpha2Of(text.replace(/\s+/g, ' '))
-    return code ? kept(code.toLowerCase()) : dropped('not a recognised country')
+    const code = countryCodeOf(foldedLatinLetters(text))
+    return code ? kept(code) : dropped('not a recognised country')
   })
 }
 
-// The library looks codes up in plain objects, so "constructor" and the like can return non-codes.
-function validAlpha2(code: string | undefined): string | undefined {
-  return typeof code === 'string' && ALPHA_2.test(code) && isValid(code) ? code : undefined
-}
+// Looking a name up inside longer text scans every name; events repeat a handful of spellings, so answers are kept.
+const MAX_CACHED = 1024
+const codeByLetters = new Map<string, string | undefined>()
 
-// Looking a name up scans every country's names; events repeat a handful of spellings, so answers are kept.
-const MAX_CACHED_NAMES = 1024
-const alpha2ByName = new Map<string, string | undefined>()
-
-function alpha2OfName(name: string): string | undefined {
-  if (alpha2ByName.has(name)) return alpha2ByName.get(name)
-  if (alpha2ByName.size >= MAX_CACHED_NAMES) alpha2ByName.clear()
-  const code = validAlpha2(getAlpha2Code(name, 'en'))
-  alpha2ByName.set(name, code)
+function countryCodeOf(letters: string): string | undefined {
+  if (codeByLetters.has(letters)) return codeByLetters.get(letters)
+  if (codeByLetters.size >= MAX_CACHED) codeByLetters.clear()
+  const code = lookUp(letters)
+  codeByLetters.set(letters, code)
   return code
 }
 
-function alpha2Of(text: string): string | undefined {
-  return (
-    (ALPHA_2.test(text) ? validAlpha2(text.toUpperCase()) : undefined) ??
-    (ALPHA_3.test(text) ? validAlpha2(alpha3ToAlpha2(text.toUpperCase())) : undefined) ??
-    alpha2OfName(text)
-  )
+function lookUp(letters: string): string | undefined {
+  if (letters.length === 2) return isValid(letters.toUpperCase()) ? letters : COUNTRY_CODES_BY_NAME.get(letters)
+  const named = COUNTRY_CODES_BY_NAME.get(letters)
+  if (named) return named
+  if (letters.length === 3) return alpha3ToAlpha2(letters.toUpperCase())?.toLowerCase()
+  return containedCode(letters)
+}
+
+function containedCode(letters: string): string | undefined {
+  const name = firstNameIn(letters, CONTAINED_COUNTRY_NAMES)
+  return name === undefined ? undefined : COUNTRY_CODES_BY_NAME.get(name)
 }

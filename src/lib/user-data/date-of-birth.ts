@@ -2,9 +2,6 @@ import { dropped, kept, normaliseText, Normalised } from './normalised'
 
 const FIRST_VALID_YEAR = 1900
 const COMPACT_DATE = /^(\d{4})(\d{2})(\d{2})$/
-// An ISO date or timestamp: its date part is the date as written. Going through Date would shift it by the
-// reader's time zone ("1997-02-16T00:00:00-05:00" is still the 16th).
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/
 
 interface CalendarDate {
   year: number
@@ -12,7 +9,12 @@ interface CalendarDate {
   day: number
 }
 
-/** Date of birth as YYYYMMDD. Only real calendar dates between 1900 and this year are accepted. */
+/**
+ * Date of birth as YYYYMMDD, read as capi-param-builder reads it: the first three groups of digits, whatever
+ * follows them (a time, more numbers), so "1997-02-16T00:00:00-05:00" is still the 16th (no Date, no time zone).
+ * Only real calendar dates between 1900 and this year are accepted (Meta's docs); capi-param-builder also passes
+ * 30 February and years back to 1800.
+ */
 export function normaliseDateOfBirth(raw: unknown): Normalised {
   return normaliseText(raw, (text) => {
     const date = parseDate(text)
@@ -24,20 +26,24 @@ export function normaliseDateOfBirth(raw: unknown): Normalised {
 }
 
 function parseDate(text: string): CalendarDate | undefined {
-  const fixed = COMPACT_DATE.exec(text) ?? ISO_DATE.exec(text)
-  if (fixed) return { year: Number(fixed[1]), month: Number(fixed[2]), day: Number(fixed[3]) }
+  const compact = COMPACT_DATE.exec(text)
+  if (compact) return { year: Number(compact[1]), month: Number(compact[2]), day: Number(compact[3]) }
   const groups = text.split(/\D+/).filter(Boolean)
-  return groups.length === 3 ? fromThreeNumbers(groups.map(Number)) : undefined
+  return groups.length >= 3 ? fromThreeNumbers(groups.slice(0, 3).map(Number)) : undefined
 }
 
 /**
- * capi-param-builder's reading of three numbers in any order: a leading 4-digit year means Y-M-D (Y-D-M when the
- * middle one cannot be a month); otherwise the year is last and an ambiguous date is read month-first, US style,
- * unless the first number cannot be a month. A two-digit year stays as it is and fails the year range.
+ * capi-param-builder's reading of three numbers in any order: a leading year means Y-M-D (Y-D-M when the
+ * middle one cannot be a month: 1997-13-01 is 13 January); a year in the middle is read D-Y-M or M-Y-D the same way;
+ * otherwise the year is last and an ambiguous date is read month-first, US style, unless the first number cannot
+ * be a month. A two-digit year stays as it is and fails the year range.
  */
 function fromThreeNumbers([first, second, third]: number[]): CalendarDate {
   if (first > 31) {
     return second > 12 ? { year: first, month: third, day: second } : { year: first, month: second, day: third }
+  }
+  if (second > 31) {
+    return third > 12 ? { year: second, month: first, day: third } : { year: second, month: third, day: first }
   }
   return first > 12 ? { year: third, month: second, day: first } : { year: third, month: first, day: second }
 }

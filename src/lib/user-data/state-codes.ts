@@ -1,8 +1,8 @@
 /**
  * US states, DC and inhabited territories, and Canadian provinces and territories, keyed by their name written in
- * lowercase letters only without accents (the form foldedLetters produces), valued by the postal code Meta wants.
+ * letters a–z only without accents (the form foldedLatinLetters produces), valued by the postal code Meta wants.
  */
-export const STATE_CODES_BY_NAME: ReadonlyMap<string, string> = new Map([
+const FULL_NAMES: ReadonlyMap<string, string> = new Map([
   ['alabama', 'al'],
   ['alaska', 'ak'],
   ['arizona', 'az'],
@@ -78,3 +78,68 @@ export const STATE_CODES_BY_NAME: ReadonlyMap<string, string> = new Map([
   ['yukon', 'yt'],
   ['yukonterritory', 'yt']
 ])
+
+// Print abbreviations (AP style and common forms) as they read once folded: "Calif." → calif, "N. Carolina" →
+// ncarolina, "P.E.I." → pei. Matched only whole: short forms such as "ind" occur inside unrelated words.
+const ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
+  ['ala', 'al'],
+  ['ariz', 'az'],
+  ['ark', 'ar'],
+  ['calif', 'ca'],
+  ['cal', 'ca'],
+  ['colo', 'co'],
+  ['conn', 'ct'],
+  ['del', 'de'],
+  ['fla', 'fl'],
+  ['ill', 'il'],
+  ['ind', 'in'],
+  ['kan', 'ks'],
+  ['kans', 'ks'],
+  ['mass', 'ma'],
+  ['mich', 'mi'],
+  ['minn', 'mn'],
+  ['miss', 'ms'],
+  ['mont', 'mt'],
+  ['neb', 'ne'],
+  ['nebr', 'ne'],
+  ['nev', 'nv'],
+  ['nmex', 'nm'],
+  ['ndak', 'nd'],
+  ['sdak', 'sd'],
+  ['okla', 'ok'],
+  ['ore', 'or'],
+  ['oreg', 'or'],
+  ['penn', 'pa'],
+  ['penna', 'pa'],
+  ['tenn', 'tn'],
+  ['tex', 'tx'],
+  ['wash', 'wa'],
+  ['wis', 'wi'],
+  ['wisc', 'wi'],
+  ['wyo', 'wy'],
+  ['wva', 'wv'],
+  ['wvirginia', 'wv'],
+  ['ncarolina', 'nc'],
+  ['scarolina', 'sc'],
+  ['ndakota', 'nd'],
+  ['sdakota', 'sd'],
+  ['nhampshire', 'nh'],
+  ['njersey', 'nj'],
+  ['nmexico', 'nm'],
+  ['nyork', 'ny'],
+  ['alta', 'ab'],
+  ['man', 'mb'],
+  ['nfld', 'nl'],
+  ['ont', 'on'],
+  ['pei', 'pe'],
+  ['que', 'qc'],
+  ['sask', 'sk'],
+  ['nwt', 'nt'],
+  ['yuk', 'yt']
+])
+
+/** Every name and abbreviation, folded, with the postal code Meta wants. */
+export const STATE_CODES_BY_NAME: ReadonlyMap<string, string> = new Map([...FULL_NAMES, ...ABBREVIATIONS])
+
+/** Full names looked for inside longer text ("stateofnewyork"), longest first so westvirginia wins over virginia. */
+export const CONTAINED_STATE_NAMES: readonly string[] = [...FULL_NAMES.keys()].sort((a, b) => b.length - a.length)

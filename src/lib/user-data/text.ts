@@ -27,3 +27,27 @@ export function withoutWhitespace(text: string): string {
 export function foldedLetters(text: string): string {
   return lettersOnly(text.normalize('NFD').replace(COMBINING_MARK, ''))
 }
+
+const NOT_LATIN_LETTER = /[^a-z]/g
+
+/** Latin letters a–z only, accents removed first ("Côte d'Ivoire" → cotedivoire): the key of name tables. */
+export function foldedLatinLetters(text: string): string {
+  return text.normalize('NFD').replace(COMBINING_MARK, '').toLowerCase().replace(NOT_LATIN_LETTER, '')
+}
+
+/**
+ * The name that starts first in the text, the longest of those starting there: "brazilsouthamerica" is brazil, not
+ * america; "westvirginiastate" is westvirginia, not virginia. `names` must be sorted longest first.
+ */
+export function firstNameIn(text: string, names: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestAt = Infinity
+  for (const name of names) {
+    const at = text.indexOf(name)
+    if (at !== -1 && at < bestAt) {
+      best = name
+      bestAt = at
+    }
+  }
+  return best
+}

@@ -226,16 +226,35 @@ describe('chunking', () => {
 })
 
 describe('events refused before any request', () => {
+  it('sends an event whose only product has no id without contents, with a diagnostic on its result', async () => {
+    graphEndpoint()
+    const events = purchases(3)
+    events[1] = { ...purchase(1), properties: { ...purchase(1).properties, products: [{ quantity: 2, price: 3 }] } }
+
+    const results = await executeBatch(events)
+
+    expect(requests).toHaveLength(1)
+    expect(ids(requests[0])).toEqual(['evt-0', 'evt-1', 'evt-2'])
+    const sent = requests[0].body.data[1] as unknown as { custom_data: Record<string, unknown> }
+    expect(sent.custom_data.contents).toBeUndefined()
+    expect(sent.custom_data.content_ids).toBeUndefined()
+    expect(sent.custom_data.num_items).toBe(2)
+    expect(results[1]).toMatchObject({
+      status: 200,
+      body: {
+        diagnostics: [{ field: 'custom_data.contents[0]', reason: 'no id (product ID or SKU), which Meta requires' }]
+      }
+    })
+    expect((results[0] as { body: Record<string, unknown> }).body.diagnostics).toBeUndefined()
+  })
+
   it('answers 3 events that break our own rules with a 400 at their index and sends the other 997 in one request', async () => {
     graphEndpoint()
     const events = purchases(1000)
     const withoutCurrency = purchase(10)
     delete (withoutCurrency.properties as Record<string, unknown>).currency
     events[10] = withoutCurrency
-    events[500] = {
-      ...purchase(500),
-      properties: { ...purchase(500).properties, products: [{ quantity: 2, price: 3 }] }
-    }
+    events[500] = { ...purchase(500), properties: { ...purchase(500).properties, currency: 'zzz' } }
     events[999] = { ...purchase(999), context: { ...purchase(999).context, userAgent: undefined } }
 
     const results = await executeBatch(events)
@@ -249,9 +268,7 @@ describe('events refused before any request', () => {
       expect(results[i]).toMatchObject({ status: 400, errortype: 'PAYLOAD_VALIDATION_FAILED' })
     }
     expect(results[10].errormessage).toBe('Purchase events need a currency (or set a default currency)')
-    expect(results[500].errormessage).toBe(
-      'contents[0] has no id; Meta requires an id (product ID or SKU) on every item'
-    )
+    expect(results[500].errormessage).toBe('currency "zzz" is not an ISO-4217 code')
     expect(results[999].errormessage).toBe('website events need the client user agent (client_user_agent)')
     results.forEach((result, i) => {
       if (![10, 500, 999].includes(i)) expect(result).toMatchObject({ status: 200, sent: { event_id: `evt-${i}` } })
@@ -281,7 +298,7 @@ describe('events refused before any request', () => {
     expect(results.map((result) => result.sent?.event_id)).toEqual(['evt-0', 'evt-1', undefined, 'evt-3', 'evt-4'])
   })
 
-  it('answers a delivery_category or content_type outside its choices at its own index; the others go', async () => {
+  it('sends every event; a delivery_category or content_type outside its values is left out with a diagnostic', async () => {
     graphEndpoint()
     const events = purchases(5).map((event, i) => ({
       ...event,
@@ -299,28 +316,30 @@ describe('events refused before any request', () => {
 
     const results = await executeBatch(events, { mapping })
 
+    const common = {
+      value: 25,
+      currency: 'USD',
+      contents: [{ id: 'sku-1', quantity: 1, item_price: 25 }],
+      content_ids: ['sku-1'],
+      num_items: 1
+    }
     expect(requests).toHaveLength(1)
-    expect(ids(requests[0])).toEqual(['evt-0', 'evt-2', 'evt-4'])
-    expect(requests[0].body.data.map((event) => (event as unknown as { custom_data: unknown }).custom_data)).toEqual(
-      [0, 2, 4].map(() => ({
-        value: 25,
-        currency: 'USD',
-        content_type: 'product_group',
-        delivery_category: 'curbside',
-        contents: [{ id: 'sku-1', quantity: 1, item_price: 25 }],
-        content_ids: ['sku-1'],
-        num_items: 1
-      }))
-    )
-    expect(results.map((result) => result.status)).toEqual([200, 400, 200, 400, 200])
-    expect(results[1]).toMatchObject({
-      errortype: 'PAYLOAD_VALIDATION_FAILED',
-      errormessage: 'Delivery category must be one of: "in_store", "curbside", or "home_delivery".'
-    })
-    expect(results[3]).toMatchObject({
-      errortype: 'PAYLOAD_VALIDATION_FAILED',
-      errormessage: 'Content type must be one of: "product" or "product_group".'
-    })
+    expect(ids(requests[0])).toEqual(['evt-0', 'evt-1', 'evt-2', 'evt-3', 'evt-4'])
+    expect(requests[0].body.data.map((event) => (event as unknown as { custom_data: unknown }).custom_data)).toEqual([
+      { ...common, content_type: 'product_group', delivery_category: 'curbside' },
+      { ...common, content_type: 'product_group' },
+      { ...common, content_type: 'product_group', delivery_category: 'curbside' },
+      { ...common, delivery_category: 'curbside' },
+      { ...common, content_type: 'product_group', delivery_category: 'curbside' }
+    ])
+    expect(results.map((result) => result.status)).toEqual([200, 200, 200, 200, 200])
+    expect(results.map((result) => (result.body as { diagnostics?: unknown }).diagnostics)).toEqual([
+      undefined,
+      [{ field: 'custom_data.delivery_category', reason: 'not one of in_store, curbside, home_delivery' }],
+      undefined,
+      [{ field: 'custom_data.content_type', reason: 'not one of product, product_group' }],
+      undefined
+    ])
   })
 
   it.each([

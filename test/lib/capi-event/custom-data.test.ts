@@ -3,7 +3,7 @@ import { buildCustomData, isPersonalKey } from '../../../src/lib/capi-event/cust
 describe('buildCustomData custom properties', () => {
   it('keeps ordinary properties and lets typed fields win on a name clash', () => {
     const result = buildCustomData('Lead', { value: 10, custom_data: { value: 99, plan: 'pro', seats: 3 } })
-    expect(result).toEqual({ ok: true, customData: { value: 10, plan: 'pro', seats: 3 } })
+    expect(result).toEqual({ ok: true, customData: { value: 10, plan: 'pro', seats: 3 }, diagnostics: [] })
   })
 
   it('never sends keys that belong in user_data or the event itself', () => {
@@ -19,7 +19,7 @@ describe('buildCustomData custom properties', () => {
         plan: 'pro'
       }
     })
-    expect(result).toEqual({ ok: true, customData: { plan: 'pro' } })
+    expect(result).toEqual({ ok: true, customData: { plan: 'pro' }, diagnostics: [] })
   })
 
   it('tells email-like text apart in megabyte values (the check is linear; the old pattern took hours here)', () => {
@@ -34,12 +34,13 @@ describe('buildCustomData custom properties', () => {
     })
     expect(result).toEqual({
       ok: true,
-      customData: { plain: long, slashes: `${'@'.repeat(500_000)}x`, trailing: `${long}@example` }
+      customData: { plain: long, slashes: `${'@'.repeat(500_000)}x`, trailing: `${long}@example` },
+      diagnostics: []
     })
   })
 
   it('sends no custom_data at all when nothing is left', () => {
-    expect(buildCustomData('PageView', { custom_data: { fbp: 'fb.1.1.123' } })).toEqual({ ok: true })
+    expect(buildCustomData('PageView', { custom_data: { fbp: 'fb.1.1.123' } })).toEqual({ ok: true, diagnostics: [] })
   })
 })
 

@@ -14,7 +14,7 @@ import {
   normalisePhone,
   normaliseState,
   normaliseZip,
-  UserDataOptions
+  NormaliseContext
 } from '../../../src/lib/user-data'
 import vectors from './golden-vectors.json'
 
@@ -22,14 +22,14 @@ interface GoldenRow {
   source: string
   key: string
   raw: unknown
-  options?: UserDataOptions
+  options?: NormaliseContext
   normalised?: string
   sha256?: string
   prehashed?: boolean
   dropped?: boolean
 }
 
-const NORMALISERS: Record<string, (raw: unknown, options?: UserDataOptions) => Normalised> = {
+const NORMALISERS: Record<string, (raw: unknown, options?: NormaliseContext) => Normalised> = {
   em: normaliseEmail,
   ph: normalisePhone,
   fn: normaliseName,

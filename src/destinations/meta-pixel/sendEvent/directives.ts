@@ -27,3 +27,8 @@ export function contentsFrom(jsonPath: string): FieldValue {
     ]
   }
 }
+
+/** The first of several event paths that exists, but only when `absentPath` is absent (else nothing is mapped). */
+export function unlessPresent(absentPath: string, ...jsonPaths: string[]): FieldValue {
+  return { '@if': { exists: path(absentPath), else: firstOf(...jsonPaths) } }
+}

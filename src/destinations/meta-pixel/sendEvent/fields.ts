@@ -1,12 +1,13 @@
 import type { InputField } from '@segment/actions-core'
 import {
   ACTION_SOURCES,
-  CONTENT_TYPES,
   DELIVERY_CATEGORIES,
   LDU_COUNTRIES,
   LDU_STATES,
   MAX_EVENTS_PER_REQUEST
 } from '../../../lib/capi-event'
+import { FILLED_KEYS } from '../../../lib/contract/user-data-keys'
+import type { UserDataInput } from '../../../lib/contract/user-data-keys'
 import { contentsFrom, firstOf, path } from './directives'
 import type { FieldValue } from './directives'
 
@@ -17,15 +18,13 @@ export function defaultsOf(properties: Record<string, InputField>): Record<strin
   )
 }
 
-const actionSourceChoices = ACTION_SOURCES.map((value) => ({ value, label: value }))
-// Choices become a schema enum: a host's UI offers them, and a value outside them fails that event only (actions-core
-// validates each payload of a batch on its own); the build's own check keeps the same rule for perform and the lib.
-const deliveryCategoryChoices = DELIVERY_CATEGORIES.map((value) => ({ value, label: value }))
-const contentTypeChoices = CONTENT_TYPES.map((value) => ({ value, label: value }))
+type UserDataInputName = keyof UserDataInput
 
-export const userDataFields = {
+const actionSourceChoices = ACTION_SOURCES.map((value) => ({ value, label: value }))
+
+// Descriptions and defaults of the user_data fields; their names, order and labels come from the contract table.
+const userDataFieldDetails = {
   external_id: {
-    label: 'External ID',
     description:
       'Your own IDs for the person (user ID, CRM ID). Hashed before sending. Use the same value the browser Pixel sends so Meta can match them.',
     type: 'string',
@@ -33,143 +32,127 @@ export const userDataFields = {
     default: firstOf('$.userId', '$.anonymousId')
   },
   email: {
-    label: 'Email',
     description: 'Email address. Lowercased, checked and hashed before sending.',
     type: 'string',
     default: firstOf('$.context.traits.email', '$.properties.email')
   },
   phone: {
-    label: 'Phone',
     description:
-      'Phone number with country code. Reduced to digits and hashed; set a default country calling code in the settings for national numbers.',
+      "Phone number. Read for the event's own country (else the default country calling code setting), sent as hashed E.164 digits without extension.",
     type: 'string',
     default: firstOf('$.context.traits.phone', '$.properties.phone')
   },
   first_name: {
-    label: 'First name',
     description: 'First name. Lowercased without punctuation, then hashed.',
     type: 'string',
     default: firstOf('$.context.traits.firstName', '$.context.traits.first_name', '$.properties.first_name')
   },
   last_name: {
-    label: 'Last name',
     description: 'Last name. Lowercased without punctuation, then hashed.',
     type: 'string',
     default: firstOf('$.context.traits.lastName', '$.context.traits.last_name', '$.properties.last_name')
   },
   date_of_birth: {
-    label: 'Date of birth',
     description: 'Date of birth in any common format (1997-02-16, 2/16/1997). Sent as a hashed YYYYMMDD.',
     type: 'string',
     default: path('$.context.traits.birthday')
   },
   gender: {
-    label: 'Gender',
     description: 'Gender; values such as "female" or "m" are sent as a hashed f or m, anything else is left out.',
     type: 'string',
     default: path('$.context.traits.gender')
   },
   city: {
-    label: 'City',
     description: 'City. Lowercased without spaces or punctuation, then hashed.',
     type: 'string',
     default: path('$.context.traits.address.city')
   },
   state: {
-    label: 'State or province',
     description: 'State or province; US states and Canadian provinces are sent as their hashed two-letter code.',
     type: 'string',
     default: path('$.context.traits.address.state')
   },
   zip: {
-    label: 'ZIP or postal code',
-    description: 'ZIP or postal code; US ZIP+4 is cut to five digits. Hashed.',
+    description:
+      'ZIP or postal code, from address.postalCode or address.zip; a US ZIP+4 is cut to five digits, dashes and spaces are removed elsewhere. Hashed.',
     type: 'string',
-    default: path('$.context.traits.address.postalCode')
+    default: firstOf('$.context.traits.address.postalCode', '$.context.traits.address.zip')
   },
   country: {
-    label: 'Country',
     description: 'Country name or code ("United States", "US", "USA"); sent as the hashed two-letter ISO code.',
     type: 'string',
     default: path('$.context.traits.address.country')
   },
   client_ip_address: {
-    label: 'IP address',
     description: "The visitor's IP address. Sent as is, never hashed.",
     type: 'string',
     default: path('$.context.ip')
   },
   client_user_agent: {
-    label: 'User agent',
     description: "The visitor's browser user agent. Required by Meta for website events. Sent as is.",
     type: 'string',
     default: path('$.context.userAgent')
   },
   fbc: {
-    label: 'Click ID (fbc)',
     description:
       'The _fbc cookie. When empty and the page URL carries an fbclid, it is built from that. Sent as is, case kept.',
     type: 'string',
     default: path('$.properties.fbc')
   },
   fbp: {
-    label: 'Browser ID (fbp)',
     description: 'The _fbp cookie set by the Meta Pixel. Sent as is.',
     type: 'string',
     default: path('$.properties.fbp')
   },
   madid: {
-    label: 'Mobile advertiser ID',
     description: 'The device advertising ID (IDFA or Android advertising ID), for app events. Sent as is.',
     type: 'string',
     default: path('$.context.device.advertisingId')
   },
   anon_id: {
-    label: 'App install ID',
     description: 'The app install ID, for app events. Sent as is.',
     type: 'string'
   },
   subscription_id: {
-    label: 'Subscription ID',
     description: 'The subscription ID of the person for this transaction. Sent as is.',
     type: 'string'
   },
   fb_login_id: {
-    label: 'Facebook Login ID',
     description: 'The app-scoped ID Facebook Login returned for the person. Sent as is.',
     type: 'string'
   },
   lead_id: {
-    label: 'Lead ID',
     description: 'The ID of a lead from Meta Lead Ads. Sent as is.',
     type: 'string'
   },
   page_id: {
-    label: 'Page ID',
     description: 'The Facebook Page ID, for business messaging events. Sent as is.',
     type: 'string'
   },
   page_scoped_user_id: {
-    label: 'Page-scoped user ID',
     description: 'The page-scoped user ID, for business messaging events. Sent as is.',
     type: 'string'
   },
   ctwa_clid: {
-    label: 'Click-to-WhatsApp click ID',
     description: 'The click ID of a click-to-WhatsApp ad. Sent as is.',
     type: 'string'
   },
   ig_account_id: {
-    label: 'Instagram account ID',
     description: 'The Instagram account ID, for business messaging events. Sent as is.',
     type: 'string'
   },
   ig_sid: {
-    label: 'Instagram scoped user ID',
     description: 'The Instagram-scoped user ID, for business messaging events. Sent as is.',
     type: 'string'
   }
-} satisfies Record<string, InputField>
+} satisfies Record<UserDataInputName, Omit<InputField, 'label'>>
+
+type UserDataFieldDetails = typeof userDataFieldDetails
+
+/** The user_data fields in the contract's order, each labelled as Events Manager labels its key. */
+export const userDataFields = Object.fromEntries(
+  FILLED_KEYS.map((spec) => [spec.input, { label: spec.label, ...userDataFieldDetails[spec.input] }])
+) as { [K in keyof UserDataFieldDetails]: UserDataFieldDetails[K] & { label: string } }
 
 export const contentFields = {
   id: { label: 'Product ID', description: 'Product ID or SKU, as in your catalogue.', type: 'string' },
@@ -359,7 +342,9 @@ export const fields = {
     label: 'Content type',
     description: 'product when the IDs are products, product_group when they are product groups.',
     type: 'string',
-    choices: contentTypeChoices
+    // Offered as choices through dynamicFields: static choices become a schema enum, which would refuse the whole
+    // event for a mapped value outside them; the build leaves such a value out with a diagnostic instead.
+    dynamic: true
   },
   content_name: { label: 'Content name', description: 'Name of the page or product.', type: 'string' },
   content_category: { label: 'Content category', description: 'Category of the page or product.', type: 'string' },
@@ -390,7 +375,8 @@ export const fields = {
     label: 'Delivery category',
     description: `How the order is delivered: ${DELIVERY_CATEGORIES.join(', ')}.`,
     type: 'string',
-    choices: deliveryCategoryChoices
+    // Choices through dynamicFields, as for content_type.
+    dynamic: true
   },
   net_revenue: {
     label: 'Net revenue',

@@ -7,7 +7,7 @@ import {
 } from '@segment/actions-core'
 import type { JSONLikeObject, ModifiedResponse, RequestClient } from '@segment/actions-core'
 import { buildServerEvent, MAX_EVENTS_PER_REQUEST } from '../../../lib/capi-event'
-import type { BuildOptions, ServerEvent } from '../../../lib/capi-event'
+import type { BuildOptions, Diagnostic, ServerEvent } from '../../../lib/capi-event'
 import { deliver } from '../../../lib/delivery'
 import { groupBy } from '../../../lib/group-by'
 import type { SendOutcome } from '../../../lib/delivery'
@@ -20,11 +20,12 @@ import type { Settings } from '../settings'
 import type { Payload } from './payload'
 
 /** What became of one event: delivered, refused by our own checks, or refused by Meta. */
+/** diagnostics: what was left out of an event that still went, and why (never the values). */
 export type EventOutcome =
-  | { kind: 'delivered'; event: ServerEvent; fbtraceId?: string }
-  | { kind: 'ready'; event: ServerEvent }
+  | { kind: 'delivered'; event: ServerEvent; diagnostics: Diagnostic[]; fbtraceId?: string }
+  | { kind: 'ready'; event: ServerEvent; diagnostics: Diagnostic[] }
   | { kind: 'invalid'; message: string }
-  | { kind: 'failed'; event: ServerEvent; error: ClassifiedError }
+  | { kind: 'failed'; event: ServerEvent; diagnostics: Diagnostic[]; error: ClassifiedError }
 
 /** What sending leaves: every event delivered, refused by us or refused by Meta. */
 export type SentOutcome = Exclude<EventOutcome, { kind: 'ready' }>
@@ -32,6 +33,7 @@ export type SentOutcome = Exclude<EventOutcome, { kind: 'ready' }>
 interface PendingEvent {
   index: number
   event: ServerEvent
+  diagnostics: Diagnostic[]
 }
 
 function buildOptions(settings: Settings): BuildOptions {
@@ -118,7 +120,8 @@ async function deliverGroup(
 ): Promise<void> {
   const url = eventsUrlOrError(settings)
   if (typeof url !== 'string') {
-    for (const { index, event } of group) outcomes[index] = { kind: 'failed', event, error: url }
+    for (const { index, event, diagnostics } of group)
+      outcomes[index] = { kind: 'failed', event, diagnostics, error: url }
     return
   }
   // Hosts do not apply setting defaults, so the partner agent's default is applied here; blank counts as unset.
@@ -136,10 +139,10 @@ async function deliverGroup(
     }
   )
   report.results.forEach((result, position) => {
-    const { index, event } = group[position]
+    const { index, event, diagnostics } = group[position]
     outcomes[index] = result.ok
-      ? { kind: 'delivered', event, fbtraceId: result.fbtraceId }
-      : { kind: 'failed', event, error: result.error }
+      ? { kind: 'delivered', event, diagnostics, fbtraceId: result.fbtraceId }
+      : { kind: 'failed', event, diagnostics, error: result.error }
   })
 }
 
@@ -148,7 +151,9 @@ export function buildEvents(settings: Settings, payloads: Payload[]): EventOutco
   const options = buildOptions(settings)
   return payloads.map((payload): EventOutcome => {
     const built = buildServerEvent(payload, options)
-    return built.ok ? { kind: 'ready', event: built.event } : { kind: 'invalid', message: built.error }
+    return built.ok
+      ? { kind: 'ready', event: built.event, diagnostics: built.diagnostics }
+      : { kind: 'invalid', message: built.error }
   })
 }
 
@@ -160,7 +165,7 @@ export async function sendEvents(
 ): Promise<SentOutcome[]> {
   const outcomes = buildEvents(settings, payloads)
   const pending = outcomes.flatMap((outcome, index) =>
-    outcome.kind === 'ready' ? [{ index, event: outcome.event }] : []
+    outcome.kind === 'ready' ? [{ index, event: outcome.event, diagnostics: outcome.diagnostics }] : []
   )
   const batchSize = batchSizeOf(payloads)
   for (const [testEventCode, group] of groupByTestEventCode(payloads, pending, settings)) {
@@ -181,6 +186,11 @@ function errorBody(error: ClassifiedError): JSONLikeObject {
   }
 }
 
+/** The response body's `diagnostics`, only when something was left out, so clean events stay as they were. */
+function diagnosticsBody(diagnostics: Diagnostic[]): JSONLikeObject {
+  return diagnostics.length > 0 ? { diagnostics: diagnostics.map(({ field, reason }) => ({ field, reason })) } : {}
+}
+
 export function toMultiStatus(outcomes: EventOutcome[]): MultiStatusResponse {
   const response = new MultiStatusResponse()
   outcomes.forEach((outcome, index) => {
@@ -188,7 +198,10 @@ export function toMultiStatus(outcomes: EventOutcome[]): MultiStatusResponse {
       response.setSuccessResponseAtIndex(index, {
         status: 200,
         sent: outcome.event as unknown as JSONLikeObject,
-        body: outcome.kind === 'delivered' ? { fbtrace_id: outcome.fbtraceId ?? null } : { dry_run: true }
+        body: {
+          ...(outcome.kind === 'delivered' ? { fbtrace_id: outcome.fbtraceId ?? null } : { dry_run: true }),
+          ...diagnosticsBody(outcome.diagnostics)
+        }
       })
     } else if (outcome.kind === 'invalid') {
       response.setErrorResponseAtIndex(index, {
@@ -201,7 +214,7 @@ export function toMultiStatus(outcomes: EventOutcome[]): MultiStatusResponse {
         status: outcome.error.status,
         errormessage: outcome.error.message,
         sent: outcome.event as unknown as JSONLikeObject,
-        body: errorBody(outcome.error)
+        body: { ...errorBody(outcome.error), ...diagnosticsBody(outcome.diagnostics) }
       })
     }
   })
