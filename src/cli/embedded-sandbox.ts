@@ -17,16 +17,6 @@ export async function startLocalSandbox(port = 0): Promise<Sandbox> {
   }
 }
 
-/**
- * Starts the sandbox on 127.0.0.1 and points the destination at it (META_GRAPH_URL), for runs without an access
- * token: nothing leaves the machine.
- */
-export async function startEmbeddedSandbox(port = 0): Promise<Sandbox> {
-  const sandbox = await startLocalSandbox(port)
-  process.env.META_GRAPH_URL = sandbox.url
-  return sandbox
-}
-
 /** The configuration with the sandbox's token, and its pixel when none is configured. */
 export function sandboxConfig(config: RunnerConfig): RunnerConfig {
   const settings = {

@@ -7,9 +7,9 @@ import { startIngestService } from '../../service'
 import type { IngestService } from '../../service'
 import type { Sandbox } from '../../sandbox'
 import { readConfig } from '../config'
-import { pageUrl, sandboxConfig, startEmbeddedSandbox } from '../embedded-sandbox'
+import { pageUrl, sandboxConfig, startLocalSandbox } from '../embedded-sandbox'
 import { CliError, messageOf } from '../errors'
-import { parseInputs, readInputText } from '../input'
+import { readAllInputs } from '../input'
 import { addConfigOption, parsePort } from '../options'
 import { note, printLine } from '../output'
 import type { Summary } from '../results'
@@ -46,7 +46,7 @@ async function readExamples(dir: string): Promise<ExampleEvents> {
   if (files.length === 0) throw new CliError(`no *.jsonl examples in ${dir}`)
   const examples: ExampleEvents = { segment: [], amplitude: [], unreadable: 0 }
   for (const file of files.sort()) {
-    for (const input of parseInputs(await readInputText(join(dir, file)))) {
+    for (const input of await readAllInputs(join(dir, file))) {
       if (!input.ok) examples.unreadable++
       else if (detectAmplitudeFormat(input.value) !== undefined) examples.amplitude.push(input.value)
       else examples.segment.push(input.value)
@@ -101,11 +101,12 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     await sandbox?.close()
   }
   try {
-    sandbox = await startEmbeddedSandbox(options.sandboxPort)
+    sandbox = await startLocalSandbox(options.sandboxPort)
     service = await startIngestService({
       port: options.port,
       sources: { [DEMO_WRITE_KEY]: config },
-      log: (line) => note(`service: ${line}`)
+      log: (line) => note(`service: ${line}`),
+      engine: { graphUrl: sandbox.url }
     })
     note(`Embedded sandbox: ${sandbox.url}; ingest service: ${service.url} (write key ${DEMO_WRITE_KEY})`)
     const failed = (await sendExamples(service.url, examples)) + examples.unreadable

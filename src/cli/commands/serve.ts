@@ -3,7 +3,7 @@ import type { RunnerConfig } from '../../runner/config'
 import type { Sandbox } from '../../sandbox'
 import { loadServiceSources, startIngestService } from '../../service'
 import type { IngestService } from '../../service'
-import { pageUrl, SANDBOX_PIXEL_ID, sandboxConfig, startEmbeddedSandbox } from '../embedded-sandbox'
+import { pageUrl, SANDBOX_PIXEL_ID, sandboxConfig, startLocalSandbox } from '../embedded-sandbox'
 import { CliError, messageOf, registerSecret, UsageError } from '../errors'
 import { parsePort } from '../options'
 import { note, printLine } from '../output'
@@ -39,13 +39,18 @@ function isListenError(error: unknown): boolean {
   return code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
 }
 
-async function startService(options: ServeOptions, sources: Record<string, RunnerConfig>): Promise<IngestService> {
+async function startService(
+  options: ServeOptions,
+  sources: Record<string, RunnerConfig>,
+  graphUrl: string | undefined
+): Promise<IngestService> {
   try {
     return await startIngestService({
       host: options.host,
       port: options.port,
       sources,
-      log: note
+      log: note,
+      engine: { graphUrl }
     })
   } catch (error) {
     if (isListenError(error))
@@ -63,7 +68,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     if (withoutToken.length < configs.length) {
       throw new UsageError('some sources have an access token and some do not: give every source one, or none')
     }
-    sandbox = await startEmbeddedSandbox()
+    sandbox = await startLocalSandbox()
     // Keys that shared one config keep sharing one (and so one batcher) after the swap.
     const swapped = new Map(configs.map((config) => [config, sandboxConfig(config)]))
     sources = Object.fromEntries(Object.entries(sources).map(([key, config]) => [key, swapped.get(config)!]))
@@ -72,7 +77,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
   }
   let service: IngestService
   try {
-    service = await startService(options, sources)
+    service = await startService(options, sources, sandbox?.url)
   } catch (error) {
     await sandbox?.close()
     throw error

@@ -1,6 +1,6 @@
 import { detectAmplitudeFormat } from '../lib/amplitude'
-import { readsAsAmplitude } from '../runner/input'
-import type { InputSource } from '../runner/input'
+import { readsAsAmplitude } from './input'
+import type { InputSource } from './input'
 import { isRecord } from '../lib/is-record'
 
 const missing = (value: unknown) => value === undefined || value === null || value === ''
