@@ -36,8 +36,11 @@ async function main(): Promise<void> {
   redirectHttps(sandboxUrl)
   process.env.ACTIONS_FB_CAPI_SYSTEM_USER_TOKEN = 'EAAB-bench-segment-token'
   const modules = join(segmentDir, 'node_modules')
+  // Loaded from the benchmark's own install by path, never from the product's node_modules.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const core = require(join(modules, '@segment/actions-core')) as SegmentCore
-  const definition = (
+  const definition = // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (
     require(join(modules, '@segment/action-destinations/dist/destinations/facebook-conversions-api')) as {
       default: { actions: Record<string, { fields: unknown }> }
     }
