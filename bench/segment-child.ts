@@ -39,12 +39,10 @@ async function main(): Promise<void> {
   // Loaded from the benchmark's own install by path, never from the product's node_modules.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const core = require(join(modules, '@segment/actions-core')) as SegmentCore
-  const definition = // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (
-    require(join(modules, '@segment/action-destinations/dist/destinations/facebook-conversions-api')) as {
-      default: { actions: Record<string, { fields: unknown }> }
-    }
-  ).default
+  const destinationPath = join(modules, '@segment/action-destinations/dist/destinations/facebook-conversions-api')
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require(destinationPath) as { default: { actions: Record<string, { fields: unknown }> } }
+  const definition = loaded.default
   const destination = new core.Destination(definition)
   const subscription = {
     subscribe: 'type = "track" and event = "Order Completed"',
