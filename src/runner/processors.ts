@@ -27,6 +27,13 @@ export interface WorkerSetup {
   chunk: ChunkOptions
 }
 
+/**
+ * A worker's live data is a few chunks (each at most 1,000 inputs and 4 MiB of text) and the destination's code;
+ * a bounded old generation makes V8 collect before the heap balloons, so the whole process stays flat in memory.
+ * A worker that still runs out fails its chunks with a reason instead of taking the process down.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 256 }
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 export function inProcess(engine: Engine, options: ChunkOptions): ChunkProcessor {
@@ -89,7 +96,10 @@ export class WorkerPool implements ChunkProcessor {
     script = join(__dirname, 'worker.js')
   ) {
     const workerData: WorkerSetup = { ...setup, concurrency: slots.limit, slots: slots.shared }
-    this.workers = Array.from({ length: count }, () => new PoolWorker(new Worker(script, { workerData })))
+    this.workers = Array.from(
+      { length: count },
+      () => new PoolWorker(new Worker(script, { workerData, resourceLimits: WORKER_LIMITS }))
+    )
   }
 
   /** To the live worker with the fewest chunks outstanding. */

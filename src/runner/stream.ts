@@ -9,6 +9,8 @@ import type { ChunkProcessor } from './processors'
 
 /** Inputs per chunk: one full request to Meta for homogeneous input. */
 export const CHUNK_SIZE = 1_000
+/** Characters of JSON Lines text per chunk at most, so a chunk of very large events stays a bounded size. */
+export const CHUNK_TEXT_LIMIT = 4 * 1024 * 1024
 
 export interface StreamOptions {
   /** Chunks in flight at once; the reorder window. */
@@ -37,6 +39,7 @@ export async function runStream(
   const totals: StreamTotals = { inputs: 0, requests: 0 }
   let settled = 0
   let buffer: RawInput[] = []
+  let bufferedText = 0
 
   const handOnOldest = async () => {
     const outcome = await (queue.shift() as Promise<ChunkOutcome>)
@@ -47,6 +50,7 @@ export async function runStream(
     const chunk: InputChunk = { first: totals.inputs, receivedAt: now(), inputs: buffer }
     totals.inputs += buffer.length
     buffer = []
+    bufferedText = 0
     const processing = processor.process(chunk)
     void processing.then((outcome) => {
       settled += outcome.results.length
@@ -60,7 +64,8 @@ export async function runStream(
     for await (const inputs of reads) {
       for (const input of inputs) {
         buffer.push(input)
-        if (buffer.length >= chunkSize) await dispatch()
+        if ('text' in input) bufferedText += input.text.length
+        if (buffer.length >= chunkSize || bufferedText >= CHUNK_TEXT_LIMIT) await dispatch()
       }
     }
     if (buffer.length > 0) await dispatch()
