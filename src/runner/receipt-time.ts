@@ -29,7 +29,3 @@ export function stampReceiptTime(input: unknown, source: InputSource, now: Date)
     ? { ...input, event_time: exportTime(now) }
     : { ...input, time: now.getTime() }
 }
-
-export function stampAll(inputs: unknown[], source: InputSource, now: Date = new Date()): unknown[] {
-  return inputs.map((input) => stampReceiptTime(input, source, now))
-}

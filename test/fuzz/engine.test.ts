@@ -85,15 +85,11 @@ describe('Engine.map on arbitrary inputs', () => {
 
 describe('Engine.send on arbitrary inputs and Meta answers', () => {
   let graph: FakeGraph
-  const previousUrl = process.env.META_GRAPH_URL
 
   beforeAll(async () => {
     graph = await startFakeGraph()
-    process.env.META_GRAPH_URL = graph.url
   })
   afterAll(async () => {
-    if (previousUrl === undefined) delete process.env.META_GRAPH_URL
-    else process.env.META_GRAPH_URL = previousUrl
     await graph.close()
   })
 
@@ -129,7 +125,7 @@ describe('Engine.send on arbitrary inputs and Meta answers', () => {
         graph.reset(answer)
         const engine = new Engine(
           { settings, amplitudeEventMap: {} },
-          { retry: { maxAttempts: 2 }, sleep: async () => undefined }
+          { retry: { maxAttempts: 2 }, sleep: async () => undefined, graphUrl: graph.url }
         )
         const report = await engine.send(events, from)
         check(report.results, events.length)
