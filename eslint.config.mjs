@@ -10,7 +10,19 @@ const layer = (files, regex, message) => ({
 })
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '*.js', '*.mjs', 'scripts/*.js', 'esm/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'bench/.build/**',
+      'bench/.segment/**',
+      '*.js',
+      '*.mjs',
+      'scripts/*.js',
+      'esm/*.mjs'
+    ]
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { plugins: { regexp } },

@@ -14,13 +14,11 @@ export async function startLocalSandbox(port = 0): Promise<Sandbox> {
 }
 
 /**
- * Starts the sandbox on 127.0.0.1 and points the destination at it (META_GRAPH_URL), for runs the configuration
- * sends to the sandbox (runner/config decides): nothing leaves the machine.
+ * Starts the sandbox on 127.0.0.1 for runs the configuration sends to the sandbox (runner/config decides); the caller
+ * passes its URL to the engines that deliver there (nothing else in the process changes): nothing leaves the machine.
  */
 export async function startEmbeddedSandbox(port = 0): Promise<Sandbox> {
-  const sandbox = await startLocalSandbox(port)
-  process.env.META_GRAPH_URL = sandbox.url
-  return sandbox
+  return startLocalSandbox(port)
 }
 
 export function pageUrl(sandbox: Sandbox): string {

@@ -22,7 +22,11 @@ export function progressBar(label: string): Progress {
       if (!started) {
         bar.start(total, settled)
         started = true
-      } else bar.update(settled)
+      } else {
+        // A streamed input's total is what has been read so far: it grows until the input ends.
+        bar.setTotal(total)
+        bar.update(settled)
+      }
     },
     stop() {
       if (started) bar.stop()

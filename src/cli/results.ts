@@ -8,14 +8,26 @@ export interface Summary {
   requests: number
 }
 
-export function summarise(results: EventResult[], requests: number): Summary {
-  const summary: Summary = { events: results.length, delivered: 0, failed: 0, skipped: 0, requests }
-  for (const result of results) {
-    if ('skipped' in result) summary.skipped++
-    else if (result.status === 200) summary.delivered++
-    else summary.failed++
+/** The summary's counters, kept as results settle: nothing else of a result outlives its output line. */
+export class Tally {
+  private readonly counts = { events: 0, delivered: 0, failed: 0, skipped: 0 }
+
+  add(results: EventResult[]): void {
+    for (const result of results) {
+      this.counts.events++
+      if ('skipped' in result) this.counts.skipped++
+      else if (result.status === 200) this.counts.delivered++
+      else this.counts.failed++
+    }
   }
-  return summary
+
+  get failed(): number {
+    return this.counts.failed
+  }
+
+  summary(requests: number): Summary {
+    return { ...this.counts, requests }
+  }
 }
 
 /** map's line for one input: the server event, the error, or why it was skipped. */

@@ -153,7 +153,7 @@ function checkRequests(fixture: Fixture, graph: FakeGraph | undefined): string |
 
 /**
  * Runs one fixture: Engine.map for a dry run, Engine.send against graph for a send (retries disabled, one request
- * at a time so the recorded requests come in a stable order). The caller points META_GRAPH_URL at graph.
+ * at a time so the recorded requests come in a stable order); the engine is pointed at graph, nothing else is.
  */
 export async function runFixture(
   fixture: Fixture,
@@ -170,7 +170,7 @@ export async function runFixture(
           mapping: fixture.mapping ?? base.mapping,
           amplitudeEventMap: eventMapOf(fixture, settings, base)
         },
-        { retry: { maxAttempts: 1 }, concurrency: 1, sleep: async () => undefined }
+        { retry: { maxAttempts: 1 }, concurrency: 1, sleep: async () => undefined, graphUrl: graph?.url }
       )
     } catch (error) {
       return failed(`the engine refused the fixture's configuration: ${(error as Error).message}`)

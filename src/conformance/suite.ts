@@ -18,16 +18,12 @@ export interface SuiteRow {
   reason: string
 }
 
-/** Points the destination at the fake Graph API for the duration of fn, then restores META_GRAPH_URL. */
+/** A fake Graph API for the duration of fn; each fixture's engine is pointed at it. */
 async function withFakeGraph<T>(fn: (graph: FakeGraph) => Promise<T>): Promise<T> {
   const graph = await startFakeGraph()
-  const previous = process.env.META_GRAPH_URL
-  process.env.META_GRAPH_URL = graph.url
   try {
     return await fn(graph)
   } finally {
-    if (previous === undefined) delete process.env.META_GRAPH_URL
-    else process.env.META_GRAPH_URL = previous
     await graph.close()
   }
 }

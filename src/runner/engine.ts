@@ -1,7 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { Destination } from '@segment/actions-core'
-import type { DestinationDefinition, SegmentEvent } from '@segment/actions-core'
-import definition, { metaRequests } from '../destinations/meta-pixel'
-import type { MetaRequestRecord, Settings } from '../destinations/meta-pixel'
+import type { DestinationDefinition, RequestClient, SegmentEvent } from '@segment/actions-core'
+import { createDefinition } from '../destinations/meta-pixel'
+import type { MetaRequestObserver, Settings } from '../destinations/meta-pixel'
 import { buildEvents, toMultiStatus } from '../destinations/meta-pixel/sendEvent/send'
 import { MAX_EVENTS_PER_REQUEST } from '../lib/capi-event'
 import { forEachConcurrently } from '../lib/concurrency'
@@ -12,6 +13,7 @@ import type { RetryPolicy } from './backoff'
 import type { RunnerConfig } from './config'
 import { adaptInput } from './input'
 import type { InputSource, ReadAs } from './input'
+import { RequestSlots } from './request-slots'
 import { buildRoutes, withAllPropertiesAsCustomData } from './routing'
 import type { Route } from './routing'
 
@@ -23,14 +25,20 @@ export type EventResult =
 
 export interface SendReport {
   results: EventResult[]
-  /** HTTP requests made to Meta (or the sandbox), retries included. */
+  /** HTTP requests made to Meta (or the sandbox) by this call, retries included. */
   requests: number
 }
 
 export interface EngineOptions {
   retry?: Partial<RetryPolicy>
-  /** Parallel requests to Meta; batches for different presets or chunks go out side by side. */
+  /** Requests to Meta in flight at once, in total, whatever the layers below do. */
   concurrency?: number
+  /** A run's request slots shared with other engines (worker threads); default `concurrency` slots of its own. */
+  slots?: RequestSlots
+  /** Base URL of the Graph API (a sandbox, a fake); default META_GRAPH_URL, else https://graph.facebook.com. */
+  graphUrl?: string
+  /** Told of every request this engine makes to Meta. */
+  onRequest?: MetaRequestObserver
   sleep?: (ms: number) => Promise<void>
   onProgress?: (settled: number, total: number) => void
   /** Called once per input when send() settles it (delivered, refused, skipped or failed for good), with the input. */
@@ -42,7 +50,7 @@ export interface EngineOptions {
 /** One source for every input, or (from the ingest front, which detected each once) one per input. */
 export type Sources = InputSource | readonly ReadAs[]
 
-/** Requests to Meta in flight at once, for batches of different presets or chunks. */
+/** Requests to Meta in flight at once. */
 export const DEFAULT_CONCURRENCY = 4
 
 interface RoutedEvent {
@@ -60,21 +68,37 @@ interface MultiStatusNode {
 }
 
 type MetaPixelDestination = Destination<Settings>
+type SendEventAction = DestinationDefinition<Settings>['actions'][string]
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
+function withPerformBatch(
+  definition: DestinationDefinition<Settings>,
+  performBatch: NonNullable<SendEventAction['performBatch']>
+): DestinationDefinition<Settings> {
+  return { ...definition, actions: { sendEvent: { ...definition.actions.sendEvent, performBatch } } }
+}
+
 // A dry run goes through the same definition and actions-core pipeline as a send; only performBatch stops short.
-function dryRunDefinition(): DestinationDefinition<Settings> {
-  const sendEvent = definition.actions.sendEvent
-  return {
-    ...definition,
-    actions: {
-      sendEvent: {
-        ...sendEvent,
-        performBatch: (_request, { settings, payload }) => toMultiStatus(buildEvents(settings, payload))
-      }
-    }
-  }
+function dryRunDefinition(definition: DestinationDefinition<Settings>): DestinationDefinition<Settings> {
+  return withPerformBatch(definition, (_request, { settings, payload }) =>
+    toMultiStatus(buildEvents(settings, payload))
+  )
+}
+
+// Every request the action makes waits for a slot, so the total in flight is the run's concurrency, whatever
+// delivery's own parallelism or bad-event isolation does underneath.
+function withRequestSlots(
+  definition: DestinationDefinition<Settings>,
+  slots: RequestSlots
+): DestinationDefinition<Settings> {
+  const performBatch = definition.actions.sendEvent.performBatch
+  if (!performBatch) throw new Error('the sendEvent action has no performBatch')
+  return withPerformBatch(definition, (request, data) => {
+    const gated = ((url: string, options?: Parameters<RequestClient>[1]) =>
+      slots.run(() => request(url, options))) as RequestClient
+    return performBatch(gated, data)
+  })
 }
 
 // actions-core applies `timeout` from extendRequest to every request the destination makes.
@@ -94,6 +118,15 @@ function chunk<T>(items: T[], size: number): T[][] {
   const chunks: T[][] = []
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size))
   return chunks
+}
+
+// The mapping's batch_size caps a request; one executeBatch call of at most that many events makes its requests
+// one after another, so batches in flight and request slots agree.
+function batchSizeOf(route: Route): number {
+  const requested = Number(route.mapping.batch_size ?? MAX_EVENTS_PER_REQUEST)
+  return Number.isFinite(requested)
+    ? Math.min(MAX_EVENTS_PER_REQUEST, Math.max(1, Math.floor(requested)))
+    : MAX_EVENTS_PER_REQUEST
 }
 
 function retryAfterOf(node: MultiStatusNode): number {
@@ -124,14 +157,18 @@ function resultOf(index: number, node: MultiStatusNode | undefined): EventResult
 /**
  * Runs events through the Meta Pixel destination the way a host does: presets as subscriptions matched with
  * actions-core's FQL, then Destination.executeBatch per subscription, in batches of up to 1,000 events.
+ * Each engine has its own definition, Graph target and request observer: nothing is shared through the process.
  */
 export class Engine {
   private readonly routes: Route[]
   private readonly amplitudeRoutes: Route[]
   private readonly destination: MetaPixelDestination
-  private readonly dryRun = new Destination(dryRunDefinition())
+  private readonly dryRun: MetaPixelDestination
   private readonly policy: RetryPolicy
   private readonly sleep: (ms: number) => Promise<void>
+  private readonly concurrency: number
+  /** The request count of the send call in whose async context a request is made. */
+  private readonly calls = new AsyncLocalStorage<{ requests: number }>()
 
   constructor(
     private readonly config: RunnerConfig,
@@ -141,7 +178,13 @@ export class Engine {
     this.amplitudeRoutes = this.routes.map(withAllPropertiesAsCustomData)
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
     this.sleep = options.sleep ?? sleepFor
-    this.destination = new Destination(withRequestTimeout(definition, options.requestTimeoutMs))
+    const slots = options.slots ?? new RequestSlots(options.concurrency ?? DEFAULT_CONCURRENCY)
+    this.concurrency = slots.limit
+    const definition = createDefinition({ graphUrl: options.graphUrl, onRequest: (record) => this.observe(record) })
+    this.destination = new Destination(
+      withRequestSlots(withRequestTimeout(definition, options.requestTimeoutMs), slots)
+    )
+    this.dryRun = new Destination(dryRunDefinition(definition))
     // Settings are checked once, as a host does when they are saved, instead of once per batch.
     this.destination.validateSettings(config.settings)
   }
@@ -149,44 +192,61 @@ export class Engine {
   /** Maps every input to the server event Meta would receive, without sending anything. */
   async map(inputs: unknown[], source: Sources = 'auto'): Promise<EventResult[]> {
     const { results, routed } = this.route(inputs, source)
-    for (const [index, node] of await this.execute(this.dryRun, routed)) results[index] = resultOf(index, node)
+    for (const batch of this.batchesOf(routed)) {
+      const nodes = await this.executeBatch(this.dryRun, batch)
+      batch.forEach((item, position) => (results[item.index] = resultOf(item.index, nodes[position])))
+    }
     return results
   }
 
   /** Delivers every input, retrying retryable failures with backoff; one result per input, in order. */
   async send(inputs: unknown[], source: Sources = 'auto'): Promise<SendReport> {
-    let requests = 0
-    const countRequest = (_record: MetaRequestRecord) => requests++
-    metaRequests.on('request', countRequest)
-    try {
-      const { results, routed } = this.route(inputs, source)
-      let settled = results.filter(Boolean).length
-      this.options.onProgress?.(settled, inputs.length)
-      let pending = routed
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        const nodes = await this.execute(this.destination, pending)
-        const retry: RoutedEvent[] = []
-        let retryAfterMs = 0
-        for (const routedEvent of pending) {
-          const node = nodes.get(routedEvent.index)
-          const result = resultOf(routedEvent.index, node)
-          if ('retryable' in result && result.retryable && attempt < this.policy.maxAttempts) {
-            retry.push(routedEvent)
-            retryAfterMs = Math.max(retryAfterMs, node ? retryAfterOf(node) : 0)
-            continue
-          }
-          results[routedEvent.index] = result
-          settled++
-        }
-        this.options.onProgress?.(settled, inputs.length)
-        if (retry.length > 0) await this.sleep(backoffDelayMs(attempt, this.policy, retryAfterMs))
-        pending = retry
+    const call = { requests: 0 }
+    const results = await this.calls.run(call, () => this.deliverAll(inputs, source))
+    if (this.options.onOutcome) for (const result of results) this.options.onOutcome(result, inputs[result.index])
+    return { results, requests: call.requests }
+  }
+
+  private observe(record: Parameters<MetaRequestObserver>[0]): void {
+    const call = this.calls.getStore()
+    if (call) call.requests++
+    this.options.onRequest?.(record)
+  }
+
+  private async deliverAll(inputs: unknown[], source: Sources): Promise<EventResult[]> {
+    const { results, routed } = this.route(inputs, source)
+    let settled = results.filter(Boolean).length
+    this.options.onProgress?.(settled, inputs.length)
+    await forEachConcurrently(this.batchesOf(routed), this.concurrency, async (batch) => {
+      for (const result of await this.deliverBatch(batch)) {
+        results[result.index] = result
+        settled++
       }
-      if (this.options.onOutcome) for (const result of results) this.options.onOutcome(result, inputs[result.index])
-      return { results, requests }
-    } finally {
-      metaRequests.off('request', countRequest)
+      this.options.onProgress?.(settled, inputs.length)
+    })
+    return results
+  }
+
+  /** One batch until every event is delivered or has failed for good; retryable failures wait with backoff. */
+  private async deliverBatch(batch: RoutedEvent[]): Promise<EventResult[]> {
+    const settled: EventResult[] = []
+    let pending = batch
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const nodes = await this.executeBatch(this.destination, pending)
+      const retry: RoutedEvent[] = []
+      let retryAfterMs = 0
+      pending.forEach((routedEvent, position) => {
+        const node = nodes[position]
+        const result = resultOf(routedEvent.index, node)
+        if ('retryable' in result && result.retryable && attempt < this.policy.maxAttempts) {
+          retry.push(routedEvent)
+          retryAfterMs = Math.max(retryAfterMs, node ? retryAfterOf(node) : 0)
+        } else settled.push(result)
+      })
+      if (retry.length > 0) await this.sleep(backoffDelayMs(attempt, this.policy, retryAfterMs))
+      pending = retry
     }
+    return settled
   }
 
   private route(inputs: unknown[], source: Sources): { results: EventResult[]; routed: RoutedEvent[] } {
@@ -207,18 +267,9 @@ export class Engine {
     return { results, routed }
   }
 
-  private async execute(
-    destination: MetaPixelDestination,
-    routed: RoutedEvent[]
-  ): Promise<Map<number, MultiStatusNode>> {
+  private batchesOf(routed: RoutedEvent[]): RoutedEvent[][] {
     const byRoute = groupBy(routed, (item) => item.route)
-    const batches = [...byRoute.values()].flatMap((items) => chunk(items, MAX_EVENTS_PER_REQUEST))
-    const nodes = new Map<number, MultiStatusNode>()
-    await forEachConcurrently(batches, this.options.concurrency ?? DEFAULT_CONCURRENCY, async (batch) => {
-      const batchNodes = await this.executeBatch(destination, batch)
-      batch.forEach((item, position) => nodes.set(item.index, batchNodes[position]))
-    })
-    return nodes
+    return [...byRoute].flatMap(([route, items]) => chunk(items, batchSizeOf(route)))
   }
 
   private async executeBatch(destination: MetaPixelDestination, batch: RoutedEvent[]): Promise<MultiStatusNode[]> {

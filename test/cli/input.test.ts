@@ -1,24 +1,62 @@
-import { parseInputs } from '../../src/cli/input'
+import { readInputs } from '../../src/cli/input'
+import { parseRawInput } from '../../src/runner/chunk'
 
-describe('parseInputs', () => {
-  it('reads JSON Lines, skipping blank lines, with a non-JSON line as an error of its own', () => {
-    expect(parseInputs('{"a":1}\n\n  \nnope\r\n{"b":2}\n')).toEqual([
+/** The text in pieces cut at the given offsets, as a stream delivers it. */
+async function* pieces(text: string, cuts: number[] = []): AsyncGenerator<string> {
+  let from = 0
+  for (const cut of [...cuts, text.length]) {
+    yield text.slice(from, cut)
+    from = cut
+  }
+}
+
+async function parsed(text: string, cuts: number[] = []) {
+  const inputs = []
+  for await (const batch of readInputs(pieces(text, cuts))) inputs.push(...batch.map(parseRawInput))
+  return inputs
+}
+
+describe('readInputs', () => {
+  const jsonLines = '{"a":1}\n\n  \nnope\r\n{"b":2}\n'
+  const array = '[\n  {"a": 1},\n  {"b": "x,]}"}\n]\n'
+
+  it('reads JSON Lines, skipping blank lines, with a non-JSON line as an error of its own', async () => {
+    expect(await parsed(jsonLines)).toEqual([
       { ok: true, value: { a: 1 } },
       { ok: false, error: 'line 4 is not valid JSON' },
       { ok: true, value: { b: 2 } }
     ])
   })
 
-  it('reads a JSON array, even pretty-printed, and a single pretty-printed object', () => {
-    expect(parseInputs('[\n  {"a": 1},\n  {"b": 2}\n]\n')).toEqual([
+  it('reads a JSON array, even pretty-printed, and pretty-printed objects one after another', async () => {
+    expect(await parsed(array)).toEqual([
+      { ok: true, value: { a: 1 } },
+      { ok: true, value: { b: 'x,]}' } }
+    ])
+    expect(await parsed('{\n  "a": 1\n}\n')).toEqual([{ ok: true, value: { a: 1 } }])
+    expect(await parsed('{\n  "a": 1\n}\n{\n  "b": 2\n}\n')).toEqual([
       { ok: true, value: { a: 1 } },
       { ok: true, value: { b: 2 } }
     ])
-    expect(parseInputs('{\n  "a": 1\n}\n')).toEqual([{ ok: true, value: { a: 1 } }])
-    expect(parseInputs('\n')).toEqual([])
+    expect(await parsed('\n')).toEqual([])
+    expect(await parsed('')).toEqual([])
   })
 
-  it('rejects a broken JSON array as a whole', () => {
-    expect(() => parseInputs('[\n  {"a": 1},\n')).toThrow('starts like a JSON array but is not valid JSON')
+  it('reads the same inputs wherever the stream cuts the text: mid-line, mid-token, mid-character', async () => {
+    const multiByte = '{"name":"Zoë 🛒"}\n{"b":2}'
+    for (const text of [jsonLines, array, multiByte]) {
+      const whole = await parsed(text)
+      for (let cut = 1; cut < text.length; cut++) expect(await parsed(text, [cut])).toEqual(whole)
+    }
+  })
+
+  it('rejects a broken JSON array, after handing on the elements before the break', async () => {
+    const seen: unknown[] = []
+    const reading = (async () => {
+      for await (const batch of readInputs(pieces('[\n  {"a": 1},\n', [12]))) seen.push(...batch)
+    })()
+    await expect(reading).rejects.toThrow('starts like a JSON array but is not valid JSON')
+    expect(seen).toEqual([{ value: { a: 1 } }])
+    await expect(parsed('[{"a": 1}] {"b": 2}')).rejects.toThrow('starts like a JSON array but is not valid JSON')
   })
 })

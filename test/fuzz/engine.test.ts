@@ -88,15 +88,11 @@ describe('Engine.map on arbitrary inputs', () => {
 
 describe('Engine.send on arbitrary inputs and Meta answers', () => {
   let graph: FakeGraph
-  const previousUrl = process.env.META_GRAPH_URL
 
   beforeAll(async () => {
     graph = await startFakeGraph()
-    process.env.META_GRAPH_URL = graph.url
   })
   afterAll(async () => {
-    if (previousUrl === undefined) delete process.env.META_GRAPH_URL
-    else process.env.META_GRAPH_URL = previousUrl
     await graph.close()
   })
 
@@ -126,10 +122,14 @@ describe('Engine.send on arbitrary inputs and Meta answers', () => {
     }
   )
 
-  const engine = new Engine(
-    { settings, amplitudeEventMap: {} },
-    { retry: { maxAttempts: 2 }, sleep: async () => undefined }
-  )
+  // Built once: the fake Graph API is started in beforeAll, so its URL is read when the engine is first used.
+  let engine: Engine
+  beforeAll(() => {
+    engine = new Engine(
+      { settings, amplitudeEventMap: {} },
+      { retry: { maxAttempts: 2 }, sleep: async () => undefined, graphUrl: graph.url }
+    )
+  })
 
   it('gives exactly one well-formed result per input whatever Meta answers', async () => {
     await fc.assert(

@@ -24,19 +24,18 @@ export interface Harness {
   logs: string[]
 }
 
-/** A sandbox standing in for graph.facebook.com and a service in front of it; `stop` restores META_GRAPH_URL. */
+/** A sandbox standing in for graph.facebook.com and a service in front of it, its engines pointed at the sandbox. */
 export async function startHarness(
   options: Partial<ServiceOptions> = {}
 ): Promise<Harness & { stop(): Promise<void> }> {
-  const savedGraphUrl = process.env.META_GRAPH_URL
   const sandbox = await startSandbox()
-  process.env.META_GRAPH_URL = sandbox.url
   const logs: string[] = []
+  const { engine, ...rest } = options
   const service = await startIngestService({
     sources: { [WRITE_KEY]: firstPixel, [API_KEY]: firstPixel, [SECOND_WRITE_KEY]: secondPixel },
-    engine: FAST_RETRY,
     log: (line) => logs.push(line),
-    ...options
+    ...rest,
+    engine: { ...FAST_RETRY, ...engine, graphUrl: sandbox.url }
   })
   return {
     sandbox,
@@ -45,8 +44,6 @@ export async function startHarness(
     async stop() {
       await service.close()
       await sandbox.close()
-      if (savedGraphUrl === undefined) delete process.env.META_GRAPH_URL
-      else process.env.META_GRAPH_URL = savedGraphUrl
     }
   }
 }

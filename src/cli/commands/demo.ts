@@ -9,7 +9,7 @@ import type { Sandbox } from '../../sandbox'
 import { readConfig } from '../config'
 import { mappingUrl, pageUrl, startEmbeddedSandbox } from '../embedded-sandbox'
 import { CliError, messageOf } from '../errors'
-import { parseInputs, readInputText } from '../input'
+import { readAllInputs } from '../input'
 import { addConfigOption, parsePort } from '../options'
 import { note, printLine } from '../output'
 import type { Summary } from '../results'
@@ -47,7 +47,7 @@ async function readExamples(dir: string): Promise<ExampleEvents> {
   if (files.length === 0) throw new CliError(`no *.jsonl examples in ${dir}`)
   const examples: ExampleEvents = { segment: [], amplitude: [], unreadable: 0 }
   for (const file of files.sort()) {
-    for (const input of parseInputs(await readInputText(join(dir, file)))) {
+    for (const input of await readAllInputs(join(dir, file))) {
       if (!input.ok) examples.unreadable++
       else if (readAs(input.value, 'auto') === 'amplitude') examples.amplitude.push(input.value)
       else examples.segment.push(input.value)
@@ -109,7 +109,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     service = await startIngestService({
       port: options.port,
       sources: { [DEMO_WRITE_KEY]: config },
-      engine: reportOutcomesTo(sandbox),
+      engine: { ...reportOutcomesTo(sandbox), graphUrl: sandbox.url },
       log: (line) => note(`service: ${line}`)
     })
     note(`Embedded sandbox: ${sandbox.url}; ingest service: ${service.url} (write key ${DEMO_WRITE_KEY})`)

@@ -77,10 +77,12 @@ async function startService(
 /** A cluster worker: the same configuration as its primary, read again; it answers until the primary says drain. */
 async function runServeWorker(options: ServeOptions): Promise<void> {
   const sandboxUrl = process.env[SANDBOX_URL_ENV]
-  // The primary chose the sandbox: its workers deliver there too, whatever it set up to point them at it.
+  // The primary chose the sandbox: its workers deliver there too (it passes them its URL, nothing else).
   const { sources } = readSources({ ...options, sandbox: options.sandbox || sandboxUrl !== undefined })
   // With the embedded sandbox as target, its page also shows the events the runner refused or skipped.
-  const engine: EngineOptions | undefined = sandboxUrl ? reportOutcomesOverHttp(sandboxUrl) : undefined
+  const engine: EngineOptions | undefined = sandboxUrl
+    ? { ...reportOutcomesOverHttp(sandboxUrl), graphUrl: sandboxUrl }
+    : undefined
   const service = await startService(options, sources, { metricsText: clusterMetricsText, ...(engine && { engine }) })
   const code = await runWorker(service, note)
   // Everything is answered; keep-alive sockets to Meta must not hold the worker open.
@@ -103,7 +105,11 @@ async function startSandboxFor(target: ServiceSources['target'], options: ServeO
 async function runInProcess(options: ServeOptions, sources: ServiceSources['sources'], sandbox?: Sandbox) {
   let service: IngestService
   try {
-    service = await startService(options, sources, sandbox && { engine: reportOutcomesTo(sandbox) })
+    service = await startService(
+      options,
+      sources,
+      sandbox && { engine: { ...reportOutcomesTo(sandbox), graphUrl: sandbox.url } }
+    )
   } catch (error) {
     await sandbox?.close()
     throw error

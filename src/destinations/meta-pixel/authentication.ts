@@ -18,9 +18,9 @@ function causeOf(error: unknown): string {
  * One cheap read of the pixel (`GET /{version}/{pixel}?fields=id,name`) proves that the token exists and may use
  * this pixel. testAuthentication throws on a failure; the CLI's `check` words each kind of failure for a person.
  */
-export async function probePixel(request: RequestClient, settings: Settings): Promise<PixelProbe> {
+export async function probePixel(request: RequestClient, settings: Settings, graphUrl?: string): Promise<PixelProbe> {
   const context = { pixelId: settings.pixelId, secrets: [settings.accessToken] }
-  const url = pixelUrl(settings)
+  const url = pixelUrl(settings, graphUrl)
   let response
   try {
     response = await request(url, { method: 'GET', throwHttpErrors: false })

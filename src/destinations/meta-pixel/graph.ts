@@ -9,9 +9,12 @@ const DEFAULT_GRAPH_URL = 'https://graph.facebook.com'
 const API_VERSION = /^v\d{2,}\.0$/
 const PIXEL_ID = /^\d{5,20}$/
 
-/** Tests, benchmarks and the runner point this at a sandbox on 127.0.0.1. */
-export function graphBaseUrl(): string {
-  return withoutTrailingSlashes(process.env.META_GRAPH_URL || DEFAULT_GRAPH_URL)
+/**
+ * The Graph API's base URL: the one the definition was created with (the runner's sandbox, a test's fake), else the
+ * host-facing override META_GRAPH_URL, else Meta's.
+ */
+export function graphBaseUrl(configured?: string): string {
+  return withoutTrailingSlashes(configured || process.env.META_GRAPH_URL || DEFAULT_GRAPH_URL)
 }
 
 export interface GraphTarget {
@@ -43,12 +46,12 @@ export function checkGraphTarget(target: GraphTarget): { pixelId: string; apiVer
   }
 }
 
-export function eventsUrl(target: GraphTarget): string {
+export function eventsUrl(target: GraphTarget, baseUrl?: string): string {
   const { pixelId, apiVersion } = checkGraphTarget(target)
-  return `${graphBaseUrl()}/${apiVersion}/${pixelId}/events`
+  return `${graphBaseUrl(baseUrl)}/${apiVersion}/${pixelId}/events`
 }
 
-export function pixelUrl(target: GraphTarget): string {
+export function pixelUrl(target: GraphTarget, baseUrl?: string): string {
   const { pixelId, apiVersion } = checkGraphTarget(target)
-  return `${graphBaseUrl()}/${apiVersion}/${pixelId}?fields=id,name`
+  return `${graphBaseUrl(baseUrl)}/${apiVersion}/${pixelId}?fields=id,name`
 }

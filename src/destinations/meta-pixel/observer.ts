@@ -1,5 +1,3 @@
-import { EventEmitter } from 'node:events'
-
 export interface MetaRequestRecord {
   /** Events in the request's data array. */
   events: number
@@ -8,8 +6,16 @@ export interface MetaRequestRecord {
   durationMs: number
 }
 
+/** Told of every request to Meta, for a host's metrics and the runner's request count. */
+export type MetaRequestObserver = (record: MetaRequestRecord) => void
+
 /**
- * Every request to Meta is reported here, for a host's metrics and the runner's request count.
- * Nothing the destination does depends on anyone listening.
+ * Where one definition sends and whom it tells: given when the definition is created, so two definitions with
+ * different targets live side by side in one process.
  */
-export const metaRequests = new EventEmitter<{ request: [MetaRequestRecord] }>()
+export interface GraphOptions {
+  /** Base URL of the Graph API; default META_GRAPH_URL, else https://graph.facebook.com. */
+  graphUrl?: string
+  /** Called after every request to Meta; nothing the destination does depends on it. */
+  onRequest?: MetaRequestObserver
+}

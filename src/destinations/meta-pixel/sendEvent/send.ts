@@ -15,7 +15,7 @@ import { classifyMetaResponse, classifyNetworkError } from '../../../lib/meta-er
 import type { ClassifiedError } from '../../../lib/meta-errors'
 import { retryAfterMs } from '../../../lib/retry-after'
 import { DEFAULT_PARTNER_AGENT, eventsUrl } from '../graph'
-import { metaRequests } from '../observer'
+import type { GraphOptions } from '../observer'
 import type { Settings } from '../settings'
 import type { Payload } from './payload'
 
@@ -73,7 +73,8 @@ async function postEvents(
   request: RequestClient,
   settings: Settings,
   url: string,
-  body: { data: ServerEvent[] } & Record<string, unknown>
+  body: { data: ServerEvent[] } & Record<string, unknown>,
+  graph: GraphOptions
 ): Promise<SendOutcome> {
   const context = { pixelId: settings.pixelId, secrets: [settings.accessToken] }
   const startedAt = performance.now()
@@ -97,28 +98,33 @@ async function postEvents(
   } catch (error) {
     return { ok: false, error: classifyNetworkError(error, context) }
   } finally {
-    metaRequests.emit('request', { events: body.data.length, status, durationMs: performance.now() - startedAt })
+    graph.onRequest?.({ events: body.data.length, status, durationMs: performance.now() - startedAt })
   }
 }
 
 // A settings mistake fails each event with a clear message instead of throwing away the whole batch.
-function eventsUrlOrError(settings: Settings): string | ClassifiedError {
+function eventsUrlOrError(settings: Settings, graph: GraphOptions): string | ClassifiedError {
   try {
-    return eventsUrl(settings)
+    return eventsUrl(settings, graph.graphUrl)
   } catch (error) {
     return { status: 400, retryable: false, kind: 'configuration', message: (error as Error).message }
   }
+}
+
+interface GroupRequest {
+  testEventCode: string | undefined
+  batchSize: number
+  graph: GraphOptions
 }
 
 async function deliverGroup(
   request: RequestClient,
   settings: Settings,
   group: PendingEvent[],
-  testEventCode: string | undefined,
-  batchSize: number,
+  { testEventCode, batchSize, graph }: GroupRequest,
   outcomes: EventOutcome[]
 ): Promise<void> {
-  const url = eventsUrlOrError(settings)
+  const url = eventsUrlOrError(settings, graph)
   if (typeof url !== 'string') {
     for (const { index, event, diagnostics } of group)
       outcomes[index] = { kind: 'failed', event, diagnostics, error: url }
@@ -131,11 +137,17 @@ async function deliverGroup(
     {
       batchSize,
       send: (events) =>
-        postEvents(request, settings, url, {
-          data: events,
-          ...(partnerAgent && { partner_agent: partnerAgent }),
-          ...(testEventCode && { test_event_code: testEventCode })
-        })
+        postEvents(
+          request,
+          settings,
+          url,
+          {
+            data: events,
+            ...(partnerAgent && { partner_agent: partnerAgent }),
+            ...(testEventCode && { test_event_code: testEventCode })
+          },
+          graph
+        )
     }
   )
   report.results.forEach((result, position) => {
@@ -161,7 +173,8 @@ export function buildEvents(settings: Settings, payloads: Payload[]): EventOutco
 export async function sendEvents(
   request: RequestClient,
   settings: Settings,
-  payloads: Payload[]
+  payloads: Payload[],
+  graph: GraphOptions = {}
 ): Promise<SentOutcome[]> {
   const outcomes = buildEvents(settings, payloads)
   const pending = outcomes.flatMap((outcome, index) =>
@@ -169,7 +182,7 @@ export async function sendEvents(
   )
   const batchSize = batchSizeOf(payloads)
   for (const [testEventCode, group] of groupByTestEventCode(payloads, pending, settings)) {
-    await deliverGroup(request, settings, group, testEventCode, batchSize, outcomes)
+    await deliverGroup(request, settings, group, { testEventCode, batchSize, graph }, outcomes)
   }
   // deliver() answers for every event it was given, so no event is still merely 'ready'.
   return outcomes as SentOutcome[]

@@ -1,4 +1,4 @@
-import { isRecord } from '../lib/is-record'
+import { isRecord } from '../src/lib/is-record'
 /**
  * Where the framework floor's time goes, measured by changing only the mapping handed to executeBatch
  * (no source change): each variant is the Purchase preset mapping with one kind of default removed or simplified.
@@ -6,8 +6,8 @@ import { isRecord } from '../lib/is-record'
 import { fieldsToJsonSchema, validateSchema } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import { transformBatch } from '@segment/actions-core/mapping-kit'
-import { fields } from '../destinations/meta-pixel/sendEvent/fields'
-import { MAX_EVENTS_PER_REQUEST } from '../lib/capi-event'
+import { fields } from '../src/destinations/meta-pixel/sendEvent/fields'
+import { MAX_EVENTS_PER_REQUEST } from '../src/lib/capi-event'
 import { measure } from './measure'
 import type { Sample } from './measure'
 import { frameworkFloor } from './scenarios'

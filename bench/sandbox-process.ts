@@ -3,7 +3,7 @@
  * Protocol over the fork IPC channel: it sends { type: 'ready', url } once listening; it answers
  * { type: 'stats' } with { type: 'stats', requests, cpuUs, rss }; it closes when the parent disconnects.
  */
-import { startSandbox } from '../sandbox'
+import { startSandbox } from '../src/sandbox'
 
 export type ChildMessage =
   | { type: 'ready'; url: string }

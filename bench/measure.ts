@@ -3,7 +3,7 @@ export interface Sample {
   events: number
   wallMs: number
   cpuUs: number
-  /** HTTP requests the destination reported (metaRequests), when the work sends anything. */
+  /** HTTP requests the destination reported (the definition's request observer), when the work sends anything. */
   requests?: number
   /** Events that came back with a 2xx answer. */
   ok?: number

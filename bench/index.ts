@@ -4,7 +4,8 @@
  * Prints figures only; nothing here is a pass/fail test.
  *
  * Options: --runs 5  --events 10000  --perform-events 2000  --memory-events 100000  --engine-concurrency 0 (Engine default)
- * --concurrency-events 10000  --experiment-events 2000  --experiment-rounds 3  --no-floors  --only a,b  (sections: batched, perform, experiments, memory, concurrency).
+ * --concurrency-events 10000  --experiment-events 2000  --experiment-rounds 3  --no-floors  --only a,b  (sections: batched, perform, experiments, memory, concurrency, e2e).
+ * e2e: --e2e-sizes 100000,1000000  --segment-events 20000  --segment-concurrency 50  --e2e-workers N  --e2e-concurrency N.
  */
 import os from 'node:os'
 import type { SegmentEvent } from '@segment/actions-core'
@@ -25,7 +26,10 @@ import {
 } from './measure'
 import type { Sample } from './measure'
 import { parseFql } from '@segment/destination-subscriptions'
-import { DEFAULT_CONCURRENCY } from '../runner/engine'
+import { DEFAULT_CONCURRENCY } from '../src/runner/engine'
+import { runEndToEnd } from './end-to-end'
+import type { EndToEndOptions } from './end-to-end'
+import { printEndToEnd } from './end-to-end-report'
 import { SandboxChild } from './sandbox-client'
 import type { SandboxStats } from './sandbox-client'
 import {
@@ -40,7 +44,7 @@ import {
   workFloor
 } from './scenarios'
 
-const SECTIONS = ['batched', 'perform', 'experiments', 'memory', 'concurrency'] as const
+const SECTIONS = ['batched', 'perform', 'experiments', 'memory', 'concurrency', 'e2e'] as const
 type Section = (typeof SECTIONS)[number]
 
 interface Options {
@@ -57,6 +61,7 @@ interface Options {
   /** Skip the floors in the batched section, e.g. to profile the end-to-end path alone. */
   noFloors: boolean
   sections: Set<Section>
+  endToEnd: EndToEndOptions
 }
 
 function parseOptions(argv: string[]): Options {
@@ -82,8 +87,23 @@ function parseOptions(argv: string[]): Options {
     experimentEvents: value('experiment-events', 2_000),
     experimentRounds: value('experiment-rounds', 3),
     noFloors: argv.includes('--no-floors'),
-    sections: new Set(only as Section[])
+    sections: new Set(only as Section[]),
+    endToEnd: {
+      sizes: listOf(argv, 'e2e-sizes', [100_000, 1_000_000]),
+      segmentEvents: value('segment-events', 20_000),
+      segmentConcurrency: value('segment-concurrency', 50),
+      workers: argv.includes('--e2e-workers') ? value('e2e-workers', 0, 0) : undefined,
+      concurrency: argv.includes('--e2e-concurrency') ? value('e2e-concurrency', 4) : undefined
+    }
   }
+}
+
+function listOf(argv: string[], name: string, fallback: number[]): number[] {
+  const index = argv.indexOf(`--${name}`)
+  if (index === -1) return fallback
+  const values = (argv[index + 1] ?? '').split(',').map(Number)
+  if (values.some((size) => !Number.isInteger(size) || size < 1)) throw new Error(`--${name} needs integers ≥ 1`)
+  return values
 }
 
 const log = (line = '') => process.stdout.write(`${line}\n`)
@@ -477,6 +497,10 @@ async function main(): Promise<void> {
     printExperiments(options, samples)
     if (options.sections.has('memory')) printMemory(options, await runMemory(options, sandbox))
     if (options.sections.has('concurrency')) printConcurrency(await runConcurrency(options))
+    if (options.sections.has('e2e')) {
+      const workFloor = samples.work.length > 0 ? medianOf(samples.work, cpuPerEvent) : undefined
+      printEndToEnd(await runEndToEnd(sandbox, options.endToEnd, log), workFloor, log)
+    }
   } finally {
     await sandbox.stop()
   }

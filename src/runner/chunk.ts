@@ -1,0 +1,90 @@
+/**
+ * One chunk of a streamed run (up to 1,000 inputs) through an engine: the unit a worker thread takes, and the main
+ * thread when there are no workers. Parsing, receipt-time stamping, mapping and sending all happen here, so they run
+ * on whichever thread holds the chunk.
+ */
+import type { Engine, EventResult } from './engine'
+import type { InputSource } from './input'
+import { ingestOne } from './ingest'
+import type { ReadAs } from './input'
+
+/** An input as read: a JSON Lines line still to parse (with its line number), or a value a JSON parser produced. */
+export type RawInput = { text: string; line: number } | { value: unknown }
+
+export interface InputChunk {
+  /** The index of the chunk's first input in the whole input. */
+  first: number
+  /** When the chunk was read (ms since the epoch): the receipt time of inputs without one. */
+  receivedAt: number
+  inputs: RawInput[]
+}
+
+export interface ChunkOutcome {
+  /** One result per input of the chunk, in order, indexed in the whole input. */
+  results: EventResult[]
+  requests: number
+}
+
+export type RunMode = 'map' | 'send'
+
+export interface ChunkOptions {
+  mode: RunMode
+  source: InputSource
+  /** Give inputs without a time the chunk's receipt time, as Segment's and Amplitude's APIs do. */
+  stampReceiptTime: boolean
+}
+
+/** One input as parsed: its JSON value, or the reason its line is not JSON. */
+export type ParsedInput = { ok: true; value: unknown } | { ok: false; error: string }
+
+export function parseRawInput(input: RawInput): ParsedInput {
+  if (!('text' in input)) return { ok: true, value: input.value }
+  try {
+    return { ok: true, value: JSON.parse(input.text) }
+  } catch {
+    return { ok: false, error: `line ${input.line} is not valid JSON` }
+  }
+}
+
+export async function processChunk(engine: Engine, chunk: InputChunk, options: ChunkOptions): Promise<ChunkOutcome> {
+  const now = new Date(chunk.receivedAt)
+  const results: EventResult[] = new Array(chunk.inputs.length)
+  const positions: number[] = []
+  const values: unknown[] = []
+  const sources: ReadAs[] = []
+  chunk.inputs.forEach((input, position) => {
+    const parsed = parseRawInput(input)
+    if (!parsed.ok) {
+      results[position] = { index: chunk.first + position, status: 400, error: parsed.error, retryable: false }
+      return
+    }
+    positions.push(position)
+    // The ingestion front detects the source once and, as Segment's and Amplitude's APIs do, stamps receipt time.
+    const ingested = ingestOne(parsed.value, options.source, { receivedAt: now.getTime() })
+    values.push(options.stampReceiptTime ? ingested.input : parsed.value)
+    sources.push(ingested.source)
+  })
+  const outcome =
+    options.mode === 'map'
+      ? { results: await engine.map(values, sources), requests: 0 }
+      : await engine.send(values, sources)
+  outcome.results.forEach((result, valueIndex) => {
+    const position = positions[valueIndex]
+    results[position] = { ...result, index: chunk.first + position }
+  })
+  return { results, requests: outcome.requests }
+}
+
+/** Every input of a chunk that could not be processed at all, as a retryable failure that says why. */
+export function failedChunk(chunk: InputChunk, reason: string): ChunkOutcome {
+  const error = `not processed: ${reason}`
+  return {
+    results: chunk.inputs.map((_input, position) => ({
+      index: chunk.first + position,
+      status: 500,
+      error,
+      retryable: true
+    })),
+    requests: 0
+  }
+}
