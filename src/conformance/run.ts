@@ -142,7 +142,7 @@ export async function runFixture(fixture: Fixture, graph?: FakeGraph): Promise<F
     try {
       const settings = fixtureSettings(fixture.settings)
       engine = new Engine(
-        { settings, mapping: fixture.mapping, amplitudeEventMap: eventMapOf(fixture, settings) },
+        { ...fixture.config, settings, mapping: fixture.mapping, amplitudeEventMap: eventMapOf(fixture, settings) },
         { retry: { maxAttempts: 1 }, concurrency: 1, sleep: async () => undefined }
       )
     } catch (error) {

@@ -1,18 +1,16 @@
 import { readFileSync } from 'node:fs'
 import { parseEventMap } from '../lib/amplitude'
 import type { Settings } from '../destinations/meta-pixel'
+import type { RoutingConfig } from './routing'
 
-export interface RunnerConfig {
+export interface RunnerConfig extends RoutingConfig {
   /** The destination settings, exactly as a host would store them. */
   settings: Settings
-  /** Field mappings that replace the presets' defaults, e.g. { "action_source": "app" }. */
-  mapping?: Record<string, unknown>
   /** Amplitude event type → Meta event name, on top of the adapter's defaults. */
   amplitudeEventMap: Record<string, string>
 }
 
-interface ConfigFile extends Partial<Omit<Settings, 'amplitudeEventMap'>> {
-  mapping?: Record<string, unknown>
+interface ConfigFile extends Partial<Omit<Settings, 'amplitudeEventMap'>>, RoutingConfig {
   amplitudeEventMap?: Record<string, string> | string
 }
 
@@ -36,7 +34,8 @@ function eventMapOf(value: ConfigFile['amplitudeEventMap']): Record<string, stri
 
 /** Settings from a JSON file, with the META_* environment variables taking precedence. */
 export function loadConfig(configFile: string | undefined, env: NodeJS.ProcessEnv = process.env): RunnerConfig {
-  const { mapping, amplitudeEventMap, ...fileSettings } = readConfigFile(configFile)
+  const { mapping, amplitudeEventMap, presets, subscriptions, eventMap, customEvents, consent, ...fileSettings } =
+    readConfigFile(configFile)
   const settings: Settings = {
     ...fileSettings,
     ...(env.META_PIXEL_ID && { pixelId: env.META_PIXEL_ID }),
@@ -46,6 +45,11 @@ export function loadConfig(configFile: string | undefined, env: NodeJS.ProcessEn
   return {
     settings,
     mapping,
+    presets,
+    subscriptions,
+    eventMap,
+    customEvents,
+    consent,
     amplitudeEventMap: eventMapOf(amplitudeEventMap)
   }
 }

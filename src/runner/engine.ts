@@ -12,7 +12,7 @@ import type { RetryPolicy } from './backoff'
 import type { RunnerConfig } from './config'
 import { adaptInput } from './input'
 import type { InputSource } from './input'
-import { buildRoutes, withAllPropertiesAsCustomData } from './routing'
+import { EventRouter } from './routing'
 import type { Route } from './routing'
 
 export type EventResult =
@@ -97,8 +97,8 @@ function resultOf(index: number, node: MultiStatusNode | undefined): EventResult
  * actions-core's FQL, then Destination.executeBatch per subscription, in batches of up to 1,000 events.
  */
 export class Engine {
-  private readonly routes: Route[]
-  private readonly amplitudeRoutes: Route[]
+  private readonly router: EventRouter
+  private readonly amplitudeEventMap: Record<string, string>
   private readonly destination = new Destination(definition)
   private readonly dryRun = new Destination(dryRunDefinition())
   private readonly policy: RetryPolicy
@@ -108,8 +108,8 @@ export class Engine {
     private readonly config: RunnerConfig,
     private readonly options: EngineOptions = {}
   ) {
-    this.routes = buildRoutes(config)
-    this.amplitudeRoutes = this.routes.map(withAllPropertiesAsCustomData)
+    this.router = new EventRouter(config, config.amplitudeEventMap)
+    this.amplitudeEventMap = EventRouter.amplitudeEventMap(config, config.amplitudeEventMap)
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
     this.sleep = options.sleep ?? sleepFor
     // Settings are checked once, as a host does when they are saved, instead of once per batch.
@@ -162,15 +162,14 @@ export class Engine {
     const results: EventResult[] = new Array(inputs.length)
     const routed: RoutedEvent[] = []
     inputs.forEach((input, index) => {
-      const adapted = adaptInput(input, source, this.config.amplitudeEventMap)
+      const adapted = adaptInput(input, source, this.amplitudeEventMap)
       if (!adapted.ok) {
         results[index] = { index, status: adapted.status, error: adapted.error, retryable: false }
         return
       }
-      const routes = adapted.source === 'amplitude' ? this.amplitudeRoutes : this.routes
-      const route = routes.find((candidate) => candidate.matches(adapted.event))
-      if (route) routed.push({ index, event: adapted.event, route })
-      else results[index] = { index, skipped: `no preset matches ${describe(adapted.event)}` }
+      const decision = this.router.route(adapted.event, adapted.source, adapted.sourceName)
+      if ('skipped' in decision) results[index] = { index, skipped: decision.skipped }
+      else routed.push({ index, event: decision.event, route: decision.route })
     })
     return { results, routed }
   }
@@ -205,8 +204,4 @@ export class Engine {
       destination.responses.splice(0)
     }
   }
-}
-
-function describe(event: SegmentEvent): string {
-  return event.type === 'track' ? `track "${event.event}"` : `${event.type} event`
 }

@@ -5,7 +5,8 @@ import { isRecord } from '../lib/is-record'
 export type InputSource = 'auto' | 'segment' | 'amplitude'
 
 export type AdaptedInput =
-  { ok: true; event: SegmentEvent; source: 'segment' | 'amplitude' } | { ok: false; status: 400; error: string }
+  | { ok: true; event: SegmentEvent; source: 'segment' | 'amplitude'; sourceName?: string }
+  | { ok: false; status: 400; error: string }
 
 const SEGMENT_TYPES = new Set(['track', 'page', 'screen', 'identify', 'group', 'alias'])
 const OBJECT_KEYS = ['context', 'properties', 'traits'] as const
@@ -39,5 +40,12 @@ export function adaptInput(
   if (!readsAsAmplitude(input, source)) return checkSegmentEvent(input)
   const adapted = amplitudeToSegment(input, { eventMap: amplitudeEventMap })
   if (!adapted.ok) return adapted
-  return { ok: true, event: adapted.event as unknown as SegmentEvent, source: 'amplitude' }
+  // The adapter renames mapped events; the router's deny list needs the name Amplitude sent.
+  const sourceName = (input as { event_type?: unknown }).event_type
+  return {
+    ok: true,
+    event: adapted.event as unknown as SegmentEvent,
+    source: 'amplitude',
+    ...(typeof sourceName === 'string' && { sourceName })
+  }
 }
