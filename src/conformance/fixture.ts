@@ -3,6 +3,7 @@
  * A fixture can be added without code; this module only checks its shape and explains what is wrong.
  */
 import type { InputSource } from '../runner/input'
+import type { RoutingConfig } from '../runner/routing'
 import { isRecord } from '../lib/is-record'
 
 /** What one input must become. Several keys may be combined; each one present is checked. */
@@ -51,6 +52,8 @@ export interface Fixture {
   settings?: Record<string, unknown>
   mapping?: Record<string, unknown>
   amplitudeEventMap?: Record<string, string> | string
+  /** The runner's choice of events and names: presets, subscriptions, eventMap, customEvents, consent. */
+  config?: Omit<RoutingConfig, 'mapping'>
   inputs: unknown[]
   metaResponse?: MetaResponse
   /** map: Engine.map (dry run); send: Engine.send against the fake Graph API. Inferred when absent. */
@@ -69,6 +72,7 @@ const TOP_LEVEL_KEYS = new Set([
   'settings',
   'mapping',
   'amplitudeEventMap',
+  'config',
   'input',
   'inputs',
   'metaResponse',
@@ -161,7 +165,10 @@ export function parseFixture(raw: unknown): ParsedFixture {
   const source = raw.source ?? 'auto'
   if (typeof source !== 'string' || !SOURCES.has(source)) return fail('source must be auto, segment or amplitude')
   const recordProblem =
-    checkOptionalRecord(raw, 'settings') ?? checkOptionalRecord(raw, 'mapping') ?? checkMetaResponse(raw.metaResponse)
+    checkOptionalRecord(raw, 'settings') ??
+    checkOptionalRecord(raw, 'mapping') ??
+    checkOptionalRecord(raw, 'config') ??
+    checkMetaResponse(raw.metaResponse)
   if (recordProblem) return fail(recordProblem)
   const eventMap = raw.amplitudeEventMap
   if (eventMap !== undefined && typeof eventMap !== 'string' && !isRecord(eventMap)) {
@@ -190,6 +197,7 @@ export function parseFixture(raw: unknown): ParsedFixture {
       settings: raw.settings as Record<string, unknown> | undefined,
       mapping: raw.mapping as Record<string, unknown> | undefined,
       amplitudeEventMap: eventMap as Fixture['amplitudeEventMap'],
+      config: raw.config as Fixture['config'],
       inputs,
       metaResponse: raw.metaResponse as MetaResponse | undefined,
       run,

@@ -166,6 +166,7 @@ export async function runFixture(
       const settings = fixtureSettings(fixture.settings, base.settings)
       engine = new Engine(
         {
+          ...fixture.config,
           settings,
           mapping: fixture.mapping ?? base.mapping,
           amplitudeEventMap: eventMapOf(fixture, settings, base)

@@ -5,7 +5,7 @@ import type { RunnerConfig } from '../runner/config'
 import { Engine } from '../runner/engine'
 import { ingestOne } from '../runner/ingest'
 import { adaptInput, type InputSource } from '../runner/input'
-import { buildRoutes, withAllPropertiesAsCustomData } from '../runner/routing'
+import { EventRouter } from '../runner/routing'
 import { matchEstimate, type MatchEstimate } from '../sandbox/match-quality'
 import { userDataEntries, type UserDataEntry } from '../sandbox/test-events'
 
@@ -73,11 +73,15 @@ function runnerConfig(request: PreviewRequest): RunnerConfig {
 }
 
 function presetOf(config: RunnerConfig, input: unknown, source: InputSource): string | undefined {
-  const adapted = adaptInput(input, source, config.amplitudeEventMap)
+  const amplitudeEventMap = EventRouter.amplitudeEventMap(config, config.amplitudeEventMap)
+  const adapted = adaptInput(input, source, amplitudeEventMap)
   if (!adapted.ok) return undefined
-  const routes = buildRoutes(config)
-  const candidates = adapted.source === 'amplitude' ? routes.map(withAllPropertiesAsCustomData) : routes
-  return candidates.find((route) => route.matches(adapted.event))?.name
+  const decision = new EventRouter(config, config.amplitudeEventMap).route(
+    adapted.event,
+    adapted.source,
+    adapted.sourceName
+  )
+  return 'route' in decision ? decision.route.name : undefined
 }
 
 /** Whether the ingestion front gave the input a time it did not carry (Segment's timestamp, Amplitude's time). */

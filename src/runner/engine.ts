@@ -14,7 +14,7 @@ import type { RunnerConfig } from './config'
 import { adaptInput } from './input'
 import type { InputSource, ReadAs } from './input'
 import { RequestSlots } from './request-slots'
-import { buildRoutes, withAllPropertiesAsCustomData } from './routing'
+import { EventRouter } from './routing'
 import type { Route } from './routing'
 
 /** diagnostics: what was left out of the event and why, present only when something was. */
@@ -160,8 +160,8 @@ function resultOf(index: number, node: MultiStatusNode | undefined): EventResult
  * Each engine has its own definition, Graph target and request observer: nothing is shared through the process.
  */
 export class Engine {
-  private readonly routes: Route[]
-  private readonly amplitudeRoutes: Route[]
+  private readonly router: EventRouter
+  private readonly amplitudeEventMap: Record<string, string>
   private readonly destination: MetaPixelDestination
   private readonly dryRun: MetaPixelDestination
   private readonly policy: RetryPolicy
@@ -174,8 +174,8 @@ export class Engine {
     private readonly config: RunnerConfig,
     private readonly options: EngineOptions = {}
   ) {
-    this.routes = buildRoutes(config)
-    this.amplitudeRoutes = this.routes.map(withAllPropertiesAsCustomData)
+    this.router = new EventRouter(config, config.amplitudeEventMap)
+    this.amplitudeEventMap = EventRouter.amplitudeEventMap(config, config.amplitudeEventMap)
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
     this.sleep = options.sleep ?? sleepFor
     const slots = options.slots ?? new RequestSlots(options.concurrency ?? DEFAULT_CONCURRENCY)
@@ -254,15 +254,14 @@ export class Engine {
     const routed: RoutedEvent[] = []
     inputs.forEach((input, index) => {
       const from = typeof source === 'string' ? source : source[index]
-      const adapted = adaptOrRefuse(input, from, this.config.amplitudeEventMap)
+      const adapted = adaptOrRefuse(input, from, this.amplitudeEventMap)
       if (!adapted.ok) {
         results[index] = { index, status: adapted.status, error: adapted.error, retryable: false }
         return
       }
-      const routes = adapted.source === 'amplitude' ? this.amplitudeRoutes : this.routes
-      const route = routes.find((candidate) => candidate.matches(adapted.event))
-      if (route) routed.push({ index, event: adapted.event, route })
-      else results[index] = { index, skipped: `no preset matches ${describe(adapted.event)}` }
+      const decision = this.router.route(adapted.event, adapted.source, adapted.sourceName)
+      if ('skipped' in decision) results[index] = { index, skipped: decision.skipped }
+      else routed.push({ index, event: decision.event, route: decision.route })
     })
     return { results, routed }
   }
@@ -327,8 +326,4 @@ function adaptOrRefuse(...args: Parameters<typeof adaptInput>): ReturnType<typeo
   } catch (error) {
     return { ok: false, status: 400, error: `this event cannot be read: ${(error as Error).message}` }
   }
-}
-
-function describe(event: SegmentEvent): string {
-  return event.type === 'track' ? `track "${event.event}"` : `${event.type} event`
 }

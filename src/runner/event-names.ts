@@ -1,16 +1,11 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import { validate } from '@segment/destination-subscriptions'
 import type { parseFql } from '@segment/destination-subscriptions'
+import { eventNameKey } from '../lib/event-name'
+
+export { eventNameKey }
 
 type ParsedFql = ReturnType<typeof parseFql>
-
-/**
- * Apps spell one event many ways ("Order Completed", "order completed", "order_completed", "order-completed",
- * "OrderCompleted", "ORDER_COMPLETED"); the runner treats names that differ only in case and separators as one.
- */
-export function eventNameKey(name: string): string {
-  return name.toLowerCase().replace(/[\s_-]/g, '')
-}
 
 /** The names a subscription compares `event` with exactly (`event = "…"`), wherever they sit in its groups. */
 export function subscribedEventNames(node: unknown): string[] {

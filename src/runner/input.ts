@@ -7,7 +7,8 @@ export type InputSource = 'auto' | 'segment' | 'amplitude'
 export type ReadAs = Exclude<InputSource, 'auto'>
 
 export type AdaptedInput =
-  { ok: true; event: SegmentEvent; source: 'segment' | 'amplitude' } | { ok: false; status: 400; error: string }
+  | { ok: true; event: SegmentEvent; source: 'segment' | 'amplitude'; sourceName?: string }
+  | { ok: false; status: 400; error: string }
 
 const SEGMENT_TYPES = new Set(['track', 'page', 'screen', 'identify', 'group', 'alias'])
 const OBJECT_KEYS = ['context', 'properties', 'traits'] as const
@@ -42,5 +43,12 @@ export function adaptInput(
   if (readAs(input, source) === 'segment') return checkSegmentEvent(input)
   const adapted = amplitudeToSegment(input, { eventMap: amplitudeEventMap })
   if (!adapted.ok) return adapted
-  return { ok: true, event: adapted.event as unknown as SegmentEvent, source: 'amplitude' }
+  // The adapter renames mapped events; the router's deny list needs the name Amplitude sent.
+  const sourceName = (input as { event_type?: unknown }).event_type
+  return {
+    ok: true,
+    event: adapted.event as unknown as SegmentEvent,
+    source: 'amplitude',
+    ...(typeof sourceName === 'string' && { sourceName })
+  }
 }

@@ -3,7 +3,6 @@ import { parseFql } from '@segment/destination-subscriptions'
 import definition from '../../src'
 import { eventNameKey, subscribedEventNames, tolerantMatcher } from '../../src/runner/event-names'
 import { buildRoutes } from '../../src/runner/routing'
-import { settings } from '../helpers'
 
 const track = (event: string) => ({ type: 'track', event }) as SegmentEvent
 const matcher = (subscribe: string) => tolerantMatcher(parseFql(subscribe))
@@ -86,7 +85,7 @@ describe('tolerantMatcher', () => {
 })
 
 describe('the runner routes every spelling the presets used to list', () => {
-  const routes = buildRoutes({ settings, amplitudeEventMap: {} })
+  const routes = buildRoutes({})
   const cases = (definition.presets ?? []).flatMap((preset) =>
     preset.type === 'automatic'
       ? subscribedEventNames(parseFql(preset.subscribe)).flatMap((name) =>

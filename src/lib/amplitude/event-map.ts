@@ -1,3 +1,4 @@
+import { eventNameKey } from '../event-name'
 import { isRecord, nonBlankString } from './values'
 
 /** Amplitude event names that mean a Meta standard event (reference §14.3); the user's event map wins over these. */
@@ -16,11 +17,6 @@ export const DEFAULT_AMPLITUDE_EVENT_MAP: Readonly<Record<string, string>> = Obj
 })
 
 const PAGE_VIEWED = '[Amplitude] Page Viewed'
-
-/** Amplitude has no enforced taxonomy: "Add to Cart", "add_to_cart" and "AddToCart" all mean the same event. */
-function eventNameKey(name: string): string {
-  return name.toLowerCase().replace(/[\s_]+/g, '')
-}
 
 export function isPageViewed(eventType: string): boolean {
   return eventNameKey(eventType) === eventNameKey(PAGE_VIEWED)

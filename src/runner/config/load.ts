@@ -3,7 +3,8 @@ import { parseEventMap } from '../../lib/amplitude'
 import { isRecord } from '../../lib/is-record'
 import type { Settings } from '../../destinations/meta-pixel'
 import { ConfigError, mappingProblems, throwIfProblems, unknownKeyProblems, valueProblems } from './check'
-import { DESTINATION_CONFIG_KEYS, RUNNER_KEYS, SERVICE_KEYS, SOURCES_KEY } from './schema'
+import { routingProblems } from './routing-keys'
+import { DESTINATION_CONFIG_KEYS, ROUTING_KEYS, RUNNER_KEYS, SERVICE_KEYS, SOURCES_KEY } from './schema'
 import type { RunnerConfig } from './types'
 
 export const SHAPES =
@@ -42,7 +43,8 @@ function readDestinationConfig(
   throwIfProblems([
     ...unknownKeyProblems(object, [...DESTINATION_CONFIG_KEYS, ...extraKeys], where, hints),
     ...valueProblems(object, RUNNER_KEYS, where),
-    ...(isRecord(object.mapping) ? mappingProblems(object.mapping, where) : [])
+    ...(isRecord(object.mapping) ? mappingProblems(object.mapping, where) : []),
+    ...routingProblems(object, where)
   ])
   const settings = Object.fromEntries(
     Object.entries(object).filter(([key]) => !(key in RUNNER_KEYS) && !extraKeys.includes(key))
@@ -50,6 +52,7 @@ function readDestinationConfig(
   return {
     settings: settings as unknown as Settings,
     ...(object.mapping !== undefined && { mapping: object.mapping as Record<string, unknown> }),
+    ...Object.fromEntries(ROUTING_KEYS.filter((key) => object[key] !== undefined).map((key) => [key, object[key]])),
     amplitudeEventMap: eventMapOf(object.amplitudeEventMap, where)
   }
 }

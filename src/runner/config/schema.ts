@@ -1,7 +1,7 @@
 /**
  * The one declaration of what a configuration may hold. Every key not listed here is refused with the nearest
- * known one as a hint. A new key (issue #14: subscriptions, eventMap, customEvents, consent) is one entry in
- * RUNNER_KEYS, with its check, plus its place in RunnerConfig (types.ts) and in readDestinationConfig (load.ts).
+ * known one as a hint. A new key is one entry in RUNNER_KEYS, with its check, plus its place in RunnerConfig
+ * (types.ts) and in readDestinationConfig (load.ts).
  */
 import { fields as actionFields } from '../../destinations/meta-pixel/sendEvent/fields'
 import { settingsFields } from '../../destinations/meta-pixel/settings'
@@ -9,6 +9,8 @@ import { isRecord } from '../../lib/is-record'
 
 /** Why a value is wrong for its key, or undefined. */
 export type ValueCheck = (value: unknown) => string | undefined
+
+const anything: ValueCheck = () => undefined
 
 const isObject: ValueCheck = (value) => (isRecord(value) ? undefined : 'must be a JSON object')
 
@@ -31,8 +33,17 @@ export const SETTING_KEYS: readonly string[] = Object.keys(settingsFields)
  */
 export const RUNNER_KEYS: Readonly<Record<string, ValueCheck>> = {
   mapping: isObject,
-  amplitudeEventMap: isEventMap
+  amplitudeEventMap: isEventMap,
+  // Which events go and under which name; their contents are checked in routing-keys.ts.
+  presets: anything,
+  subscriptions: anything,
+  eventMap: anything,
+  customEvents: anything,
+  consent: anything
 }
+
+/** The keys whose values routing-keys.ts checks, carried into the configuration as they are. */
+export const ROUTING_KEYS = ['presets', 'subscriptions', 'eventMap', 'customEvents', 'consent'] as const
 
 /** Keys of a single service configuration beside the destination's: the write keys it accepts events with. */
 export const SERVICE_KEYS: Readonly<Record<string, ValueCheck>> = {

@@ -1,10 +1,10 @@
 import type { Settings } from '../../destinations/meta-pixel'
+import type { RoutingConfig } from '../routing'
 
-export interface RunnerConfig {
+/** A destination configuration: the settings, and the runner's choice of events, names and mappings. */
+export interface RunnerConfig extends RoutingConfig {
   /** The destination settings, exactly as a host would store them. */
   settings: Settings
-  /** Field mappings that replace the presets' defaults, e.g. { "action_source": "app" }. */
-  mapping?: Record<string, unknown>
   /** Amplitude event type → Meta event name, on top of the adapter's defaults. */
   amplitudeEventMap: Record<string, string>
 }
