@@ -33,11 +33,11 @@ function metaIds(failure: Failure): string {
  * What is wrong, in plain words, one sentence per kind of failure. When Meta cannot be reached nothing was checked,
  * and the message says so instead of blaming the credentials.
  */
-export function verdict(failure: Failure, pixelId: string): string {
+export function verdict(failure: Failure, pixelId: string, graphUrl?: string): string {
   const ids = metaIds(failure)
   if (failure.networkCause !== undefined) {
     return (
-      `Meta is unreachable at ${graphBaseUrl()} (${failure.networkCause}): the pixel and token were not checked. ` +
+      `Meta is unreachable at ${graphBaseUrl(graphUrl)} (${failure.networkCause}): the pixel and token were not checked. ` +
       'Check the network (proxy, firewall, DNS) and try again.'
     )
   }
@@ -89,8 +89,8 @@ export async function runCheck(options: CheckOptions): Promise<void> {
       sandbox = await startEmbeddedSandbox()
       note('Checking against the embedded sandbox (--sandbox), not Meta.')
     }
-    const probe = await probePixel(requestClientFor(config.settings), config.settings)
-    if (!probe.ok) throw new CliError(verdict(probe, config.settings.pixelId))
+    const probe = await probePixel(requestClientFor(config.settings), config.settings, sandbox?.url)
+    if (!probe.ok) throw new CliError(verdict(probe, config.settings.pixelId, sandbox?.url))
   } finally {
     await sandbox?.close()
   }
