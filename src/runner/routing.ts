@@ -4,6 +4,7 @@ import { parseFql, validate } from '@segment/destination-subscriptions'
 import definition from '../destinations/meta-pixel'
 import { presetMapping } from '../destinations/meta-pixel/presets'
 import { fields } from '../destinations/meta-pixel/sendEvent/fields'
+import { containsEmail } from '../lib/email-like'
 import { eventNameKey } from '../lib/event-name'
 import { isRecord } from '../lib/is-record'
 import { applyConsent, DEFAULT_CONSENT_POLICY } from './consent'
@@ -207,7 +208,7 @@ export class EventRouter {
     const denied = [sourceName, name].find(
       (candidate) => candidate !== undefined && this.denied.has(eventNameKey(candidate))
     )
-    if (denied !== undefined) return { skipped: `"${denied}" is on the deny list` }
+    if (denied !== undefined) return { skipped: `${quoted(denied)} is on the deny list` }
     const consent = applyConsent(event, this.consent)
     if (!consent.send) return { skipped: consent.skipped }
     const found = this.find(event, name, source)
@@ -222,7 +223,7 @@ export class EventRouter {
     const named = mappedName ? ({ ...event, event: mappedName } as SegmentEvent) : event
     const finalName = mappedName ?? name
     if (finalName !== undefined && this.denied.has(eventNameKey(finalName))) {
-      return { skipped: `"${finalName}" is on the deny list` }
+      return { skipped: `${quoted(finalName)} is on the deny list` }
     }
     const standard = this.standard[source].find((route) => route.matches(named))
     if (standard) return { event: named, route: standard }
@@ -249,6 +250,11 @@ export class EventRouter {
   }
 }
 
+/** An event name as reasons quote it; a name holding an email address is not repeated (reasons reach logs and SDKs). */
+function quoted(name: string): string {
+  return containsEmail(name) ? '(a name holding an email address)' : `"${name}"`
+}
+
 function describe(event: SegmentEvent): string {
-  return event.type === 'track' ? `track "${event.event}"` : `${event.type} event`
+  return event.type === 'track' ? `track ${quoted(String(event.event))}` : `${event.type} event`
 }

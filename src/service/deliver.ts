@@ -3,6 +3,7 @@ import type { Admission } from './limits'
 import type { IngestSource, ServiceMetrics } from './metrics'
 import { refusalReason } from './metrics'
 import type { ServiceResult } from './outcome'
+import { containsEmail } from '../lib/email-like'
 
 /** What delivering one request's events needs from the service. */
 export interface DeliveryContext {
@@ -60,12 +61,16 @@ export async function deliverAdmitted(
 
 const MAX_NAME_CHARS = 100
 
-/** The event's name for a log line: Segment's `event` or type, Amplitude's `event_type`; cut short, never content. */
+/**
+ * The event's name for a log line: Segment's `event` or type, Amplitude's `event_type`; cut short, never content,
+ * and not at all when it holds an email address (a name is the sender's free text).
+ */
 function eventName(event: unknown): string | undefined {
   if (typeof event !== 'object' || event === null) return undefined
   const record = event as Record<string, unknown>
   const name = [record.event, record.event_type, record.type].find((value) => typeof value === 'string')
-  return typeof name === 'string' ? name.slice(0, MAX_NAME_CHARS) : undefined
+  if (typeof name !== 'string') return undefined
+  return containsEmail(name) ? '(a name holding an email address)' : name.slice(0, MAX_NAME_CHARS)
 }
 
 /** Counts the answer and logs each event refused for good as one JSON line: index, name, status, reason. */

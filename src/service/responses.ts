@@ -96,12 +96,22 @@ export function webhookError(status: number, error: string, note = error): Reply
  * 200 once delivered (or skipped: no preset maps it); 400 with the reason when refused for good, so that it shows
  * in Amplitude's delivery log and is not retried; 429 (Meta rate limit) or 503 when Amplitude should retry.
  */
+/**
+ * A skip reason without the names it quotes: an event name is the sender's free text and may hold personal data,
+ * and this answer lands in Amplitude's delivery log.
+ */
+function withoutQuotedNames(reason: string | undefined): string | undefined {
+  return reason?.replace(/"[^"]*"/g, '"…"')
+}
+
 export function webhookReply(outcome: RequestOutcome, skippedReason?: string): Reply {
   const note = countsNote(outcome)
   if (outcome.retryable.length > 0) {
     return { status: outcome.rateLimited ? 429 : 503, body: { error: retryReason(outcome) }, note }
   }
   if (outcome.failed.length > 0) return { status: 400, body: { error: outcome.failed[0].error }, note }
-  if (outcome.skipped > 0) return { status: 200, body: { status: 'skipped', reason: skippedReason }, note }
+  if (outcome.skipped > 0) {
+    return { status: 200, body: { status: 'skipped', reason: withoutQuotedNames(skippedReason) }, note }
+  }
   return { status: 200, body: { status: 'delivered' }, note }
 }

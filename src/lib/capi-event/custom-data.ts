@@ -1,3 +1,4 @@
+import { containsEmail } from '../email-like'
 import { normaliseCurrency } from './currency'
 import { CONTENT_TYPES, DELIVERY_CATEGORIES } from '../contract/meta-constants'
 import type { CapiContent, CommerceInput, ContentInput, Diagnostic } from './types'
@@ -76,9 +77,6 @@ export function isPersonalKey(key: string): boolean {
   return words.includes('name') && words.some((word) => PERSON_WORDS.has(word))
 }
 
-// Same matches as /[^\s@]+@[^\s@]+\.[^\s@]+/, but each attempt starts only at a character before an '@', so
-// the scan is linear: the unanchored `+` form retried every start and was quadratic in the string's length.
-const EMAIL_LIKE = /[^\s@]@[^\s@]+\.[^\s@]/
 // Keys that belong elsewhere in the server event (user_data or the event itself), not in custom data.
 const EVENT_LEVEL_KEY = /^(fbc|fbp|fbclid|action_source|event_id|event_time|event_source_url)$/i
 // Events for which Meta documents num_items.
@@ -103,7 +101,7 @@ function oneOf(
 
 /** A custom value without personal information at any depth; undefined when it is itself personal. */
 function withoutPersonalData(value: unknown): unknown {
-  if (typeof value === 'string') return EMAIL_LIKE.test(value) ? undefined : value
+  if (typeof value === 'string') return containsEmail(value) ? undefined : value
   if (Array.isArray(value)) return value.map(withoutPersonalData).filter((item) => item !== undefined)
   if (value === null || typeof value !== 'object') return value
   const kept: Record<string, unknown> = {}
