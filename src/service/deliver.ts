@@ -3,7 +3,12 @@ import type { Admission } from './limits'
 import type { IngestSource, ServiceMetrics } from './metrics'
 import { refusalReason } from './metrics'
 import type { ServiceResult } from './outcome'
-import { containsEmail } from '../lib/email-like'
+import { parseFql } from '@segment/destination-subscriptions'
+import definition from '../destinations/meta-pixel'
+import { STANDARD_EVENTS } from '../lib/contract/meta-constants'
+import { eventNameKey } from '../lib/event-name'
+import { subscribedEventNames } from '../runner/event-names'
+import { SEGMENT_SINGLE_TYPES } from './segment'
 
 /** What delivering one request's events needs from the service. */
 export interface DeliveryContext {
@@ -59,18 +64,28 @@ export async function deliverAdmitted(
   return results
 }
 
-const MAX_NAME_CHARS = 100
-
 /**
- * The event's name for a log line: Segment's `event` or type, Amplitude's `event_type`; cut short, never content,
- * and not at all when it holds an email address (a name is the sender's free text).
+ * Names a log line may carry: Segment's message types, Meta's standard events and the events the presets subscribe
+ * to. Any other name is the sender's free text, which can hold personal data ("742 Evergreen Terrace" was seen by the
+ * fuzz test), so it is logged as "(custom)".
  */
+const LOGGABLE_NAMES = new Set(
+  [
+    ...SEGMENT_SINGLE_TYPES,
+    ...STANDARD_EVENTS,
+    ...(definition.presets ?? []).flatMap((preset) =>
+      preset.type === 'automatic' ? subscribedEventNames(parseFql(preset.subscribe)) : []
+    )
+  ].map(eventNameKey)
+)
+
+/** The event's name for a log line: Segment's `event` or type, Amplitude's `event_type`, when it is a known one. */
 function eventName(event: unknown): string | undefined {
   if (typeof event !== 'object' || event === null) return undefined
   const record = event as Record<string, unknown>
   const name = [record.event, record.event_type, record.type].find((value) => typeof value === 'string')
   if (typeof name !== 'string') return undefined
-  return containsEmail(name) ? '(a name holding an email address)' : name.slice(0, MAX_NAME_CHARS)
+  return LOGGABLE_NAMES.has(eventNameKey(name)) ? name : '(custom)'
 }
 
 /** Counts the answer and logs each event refused for good as one JSON line: index, name, status, reason. */
