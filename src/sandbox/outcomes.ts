@@ -1,4 +1,5 @@
 import { isRecord } from '../lib/is-record'
+import { parseJsonList } from './json-list'
 
 /**
  * What a runner reports about each event it settled, so the page can show what never reached /events (refused or
@@ -64,14 +65,8 @@ function outcomeOf(value: unknown, index: number, now: number): RunnerOutcome | 
 
 /** A JSON array of outcomes (or one), or the reason it is not one. */
 export function parseOutcomes(body: string | undefined, now: number): RunnerOutcome[] | string {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(body ?? '')
-  } catch {
-    return 'Body must be a JSON array of outcomes'
-  }
-  const list = Array.isArray(parsed) ? parsed : isRecord(parsed) ? [parsed] : undefined
-  if (!list) return 'Body must be a JSON array of outcomes'
+  const list = parseJsonList(body, 'outcomes')
+  if (typeof list === 'string') return list
   const outcomes: RunnerOutcome[] = []
   for (const [index, value] of list.entries()) {
     const outcome = outcomeOf(value, index, now)

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DEFAULT_MAX_BODY_BYTES, parseParams, readBody } from './body'
-import { isRecord } from '../lib/is-record'
 import {
   bodyTooLargeError,
   invalidJsonError,
@@ -29,6 +28,7 @@ import { handlePage } from './page'
 import { SandboxState } from './state'
 import type { ExtraPage, Fault, Sandbox, SandboxOptions } from './types'
 import { findRequestError } from './validate-request'
+import { parseJsonList } from './json-list'
 
 /** Only loopback: the sandbox accepts any token by default and must never be reachable from the network. */
 const HOST = '127.0.0.1'
@@ -219,14 +219,8 @@ async function handleControl(req: IncomingMessage, res: ServerResponse, path: st
 
 /** A JSON array of faults (a single fault object is accepted too), or the reason it is not one. */
 function parseFaultList(text: string | undefined): Fault[] | string {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text ?? '')
-  } catch {
-    return 'Body must be a JSON array of faults'
-  }
-  const list = Array.isArray(parsed) ? parsed : isRecord(parsed) ? [parsed] : undefined
-  if (!list) return 'Body must be a JSON array of faults'
+  const list = parseJsonList(text, 'faults')
+  if (typeof list === 'string') return list
   for (const [index, fault] of list.entries()) {
     const problem = faultProblem(fault)
     if (problem) return `Fault ${index}: ${problem}`

@@ -3,25 +3,12 @@ import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { findFixtureFiles } from '../../src/conformance/load'
 import { ROOT, runCli, stopChildren, tempDir } from './support'
+import { lead, NOW } from '../conformance/events'
 
 afterEach(stopChildren)
 
 const SHIPPED = join(ROOT, 'conformance', 'fixtures')
 const shippedCount = findFixtureFiles(SHIPPED).length
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0'
-const NOW = '2026-11-22T08:00:00.000Z'
-
-function lead(messageId: string) {
-  return {
-    type: 'track',
-    event: 'Lead',
-    messageId,
-    timestamp: '2026-11-22T07:00:00.000Z',
-    userId: 'User-123',
-    context: { ip: '203.0.113.7', userAgent: UA, page: { url: 'https://shop.example.com/' } },
-    properties: { value: 5, currency: 'usd' }
-  }
-}
 
 describe('meta-pixel conformance', () => {
   let dir: ReturnType<typeof tempDir>

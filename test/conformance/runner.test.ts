@@ -4,21 +4,7 @@ import { join } from 'node:path'
 import { firstDifference } from '../../src/conformance/diff'
 import { parseFixture } from '../../src/conformance/fixture'
 import { exitCodeOf, formatReport, main, runSuite } from '../../src/conformance'
-
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0'
-const NOW = '2026-11-22T08:00:00.000Z'
-
-function lead(messageId: string) {
-  return {
-    type: 'track',
-    event: 'Lead',
-    messageId,
-    timestamp: '2026-11-22T07:00:00.000Z',
-    userId: 'User-123',
-    context: { ip: '203.0.113.7', userAgent: UA, page: { url: 'https://shop.example.com/' } },
-    properties: { value: 5, currency: 'usd' }
-  }
-}
+import { lead, NOW, UA } from './events'
 
 // Written by hand: sha256("user-123") is meta-capi.md §6.6 row 19.
 function leadEvent(messageId: string) {
