@@ -4,7 +4,8 @@
  * Prints figures only; nothing here is a pass/fail test.
  *
  * Options: --runs 5  --events 10000  --perform-events 2000  --memory-events 100000  --engine-concurrency 0 (Engine default)
- * --concurrency-events 10000  --experiment-events 2000  --experiment-rounds 3  --no-floors  --only a,b  (sections: batched, perform, experiments, memory, concurrency, e2e).
+ * --concurrency-events 10000  --experiment-events 2000  --experiment-rounds 3  --no-floors  --only a,b  (sections: batched, perform, experiments, memory, concurrency, e2e, hostile).
+ * hostile: --hostile-mb 1,4 (a string of that many MB in one user-controlled field at a time, through Engine.map).
  * e2e: --e2e-sizes 100000,1000000  --segment-events 20000  --segment-concurrency 50  --e2e-workers N  --e2e-concurrency N.
  */
 import os from 'node:os'
@@ -30,6 +31,8 @@ import { DEFAULT_CONCURRENCY } from '../src/runner/engine'
 import { runEndToEnd } from './end-to-end'
 import type { EndToEndOptions } from './end-to-end'
 import { printEndToEnd } from './end-to-end-report'
+import { runHostile } from './hostile'
+import type { HostileRow } from './hostile'
 import { SandboxChild } from './sandbox-client'
 import type { SandboxStats } from './sandbox-client'
 import {
@@ -44,7 +47,7 @@ import {
   workFloor
 } from './scenarios'
 
-const SECTIONS = ['batched', 'perform', 'experiments', 'memory', 'concurrency', 'e2e'] as const
+const SECTIONS = ['batched', 'perform', 'experiments', 'memory', 'concurrency', 'e2e', 'hostile'] as const
 type Section = (typeof SECTIONS)[number]
 
 interface Options {
@@ -62,6 +65,7 @@ interface Options {
   noFloors: boolean
   sections: Set<Section>
   endToEnd: EndToEndOptions
+  hostileMb: number[]
 }
 
 function parseOptions(argv: string[]): Options {
@@ -88,6 +92,7 @@ function parseOptions(argv: string[]): Options {
     experimentRounds: value('experiment-rounds', 3),
     noFloors: argv.includes('--no-floors'),
     sections: new Set(only as Section[]),
+    hostileMb: listOf(argv, 'hostile-mb', [1, 4]),
     endToEnd: {
       sizes: listOf(argv, 'e2e-sizes', [100_000, 1_000_000]),
       segmentEvents: value('segment-events', 20_000),
@@ -482,6 +487,18 @@ function printMemory(options: Options, report: MemoryReport): void {
   log(`  RSS after each chunk (MiB): ${report.rssSeries.map((rss) => (rss / 1024 / 1024).toFixed(0)).join(' ')}`)
 }
 
+function printHostile(sizesMb: number[], rows: HostileRow[]): void {
+  log()
+  log(`Hostile strings: one field at a time holds a string of ${sizesMb.join(' and ')} MB, through Engine.map`)
+  log('  (level ms/MB from the smaller size to the larger is linear time; a quadratic step multiplies it)')
+  log(
+    table(
+      ['field', ...sizesMb.map((mb) => `ms/MB at ${mb} MB`)],
+      rows.map((row) => [row.field, ...row.msPerMb.map((ms) => fmt(ms, 1))])
+    )
+  )
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
   if (!(globalThis as { gc?: unknown }).gc) log('note: run with --expose-gc (npm run bench does) for steadier figures')
@@ -497,6 +514,7 @@ async function main(): Promise<void> {
     printExperiments(options, samples)
     if (options.sections.has('memory')) printMemory(options, await runMemory(options, sandbox))
     if (options.sections.has('concurrency')) printConcurrency(await runConcurrency(options))
+    if (options.sections.has('hostile')) printHostile(options.hostileMb, await runHostile(options.hostileMb))
     if (options.sections.has('e2e')) {
       const workFloor = samples.work.length > 0 ? medianOf(samples.work, cpuPerEvent) : undefined
       printEndToEnd(await runEndToEnd(sandbox, options.endToEnd, log), workFloor, log)
