@@ -1,14 +1,19 @@
+/**
+ * The engine: inputs to per-event results, as a host runs the definition. Over 250 lines because routing, batching,
+ * retries and the isolation of events that make actions-core throw are one loop over the same batches; the
+ * definition it runs is prepared in definition.ts.
+ */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { Destination } from '@segment/actions-core'
-import type { DestinationDefinition, RequestClient, SegmentEvent } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import { createDefinition } from '../destinations/meta-pixel'
 import type { MetaRequestObserver, Settings } from '../destinations/meta-pixel'
-import { buildEvents, toMultiStatus } from '../destinations/meta-pixel/sendEvent/send'
 import { MAX_EVENTS_PER_REQUEST } from '../lib/capi-event'
 import { forEachConcurrently } from '../lib/concurrency'
 import { groupBy } from '../lib/group-by'
 import type { Diagnostic, ServerEvent } from '../lib/capi-event'
 import { backoffDelayMs, DEFAULT_RETRY_POLICY } from './backoff'
+import { dryRunDefinition, withRequestSlots, withRequestTimeout } from './definition'
 import type { RetryPolicy } from './backoff'
 import type { RunnerConfig } from './config'
 import { adaptInput } from './input'
@@ -68,51 +73,7 @@ interface MultiStatusNode {
 }
 
 type MetaPixelDestination = Destination<Settings>
-type SendEventAction = DestinationDefinition<Settings>['actions'][string]
-
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-function withPerformBatch(
-  definition: DestinationDefinition<Settings>,
-  performBatch: NonNullable<SendEventAction['performBatch']>
-): DestinationDefinition<Settings> {
-  return { ...definition, actions: { sendEvent: { ...definition.actions.sendEvent, performBatch } } }
-}
-
-// A dry run goes through the same definition and actions-core pipeline as a send; only performBatch stops short.
-function dryRunDefinition(definition: DestinationDefinition<Settings>): DestinationDefinition<Settings> {
-  return withPerformBatch(definition, (_request, { settings, payload }) =>
-    toMultiStatus(buildEvents(settings, payload))
-  )
-}
-
-// Every request the action makes waits for a slot, so the total in flight is the run's concurrency, whatever
-// delivery's own parallelism or bad-event isolation does underneath.
-function withRequestSlots(
-  definition: DestinationDefinition<Settings>,
-  slots: RequestSlots
-): DestinationDefinition<Settings> {
-  const performBatch = definition.actions.sendEvent.performBatch
-  if (!performBatch) throw new Error('the sendEvent action has no performBatch')
-  return withPerformBatch(definition, (request, data) => {
-    const gated = ((url: string, options?: Parameters<RequestClient>[1]) =>
-      slots.run(() => request(url, options))) as RequestClient
-    return performBatch(gated, data)
-  })
-}
-
-// actions-core applies `timeout` from extendRequest to every request the destination makes.
-function withRequestTimeout(
-  base: DestinationDefinition<Settings>,
-  timeoutMs: number | undefined
-): DestinationDefinition<Settings> {
-  if (timeoutMs === undefined) return base
-  const extendRequest: DestinationDefinition<Settings>['extendRequest'] = (data) => ({
-    ...base.extendRequest?.(data),
-    timeout: timeoutMs
-  })
-  return { ...base, extendRequest }
-}
 
 function chunk<T>(items: T[], size: number): T[][] {
   const chunks: T[][] = []

@@ -1,3 +1,8 @@
+/**
+ * The sandbox's HTTP edge: Meta's events and pixel routes, the control routes (/__sandbox/…), fault injection and
+ * start/stop. Over 250 lines because each route is a few lines of request handling around one pure check
+ * (validate-request, faults, outcomes) that lives in its own module.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'

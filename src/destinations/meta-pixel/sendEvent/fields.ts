@@ -1,3 +1,7 @@
+/**
+ * The sendEvent action's fields, as one table (over 250 lines on purpose): a host renders its mapping UI from this
+ * object, the presets are built from its defaults and the payload types derive from it, so it stays whole.
+ */
 import type { InputField } from '@segment/actions-core'
 import {
   ACTION_SOURCES,
