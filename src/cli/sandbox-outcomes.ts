@@ -1,7 +1,7 @@
-import { detectAmplitudeFormat } from '../lib/amplitude'
 import { isRecord } from '../lib/is-record'
 import type { EngineOptions, EventResult } from '../runner/engine'
 import type { RunnerOutcome, Sandbox } from '../sandbox'
+import { readAs } from '../runner/input'
 
 /**
  * Tells the embedded sandbox how the runner settled each event, so its Test Events page shows the events that never
@@ -15,7 +15,7 @@ function text(value: unknown): string | undefined {
 
 function inputSummary(input: unknown): Pick<RunnerOutcome, 'source' | 'inputName' | 'inputId'> {
   if (!isRecord(input)) return {}
-  if (detectAmplitudeFormat(input) !== undefined) {
+  if (readAs(input, 'auto') === 'amplitude') {
     return {
       source: 'amplitude',
       inputName: text(input.event_type),

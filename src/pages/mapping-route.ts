@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
-import { detectAmplitudeFormat } from '../lib/amplitude'
 import { describeDefinition } from './mapping-definition'
 import { defaultPresetOf, previewMapping, previewRequestProblem, type PreviewRequest } from './mapping-preview'
 import { sendJson, sendPageFile } from './static'
+import { readAs } from '../runner/input'
 
 /**
  * The mapping preview page under /mapping, mounted by both the sandbox and the ingest service:
@@ -47,7 +47,7 @@ export function sampleEvents(dir: string = EXAMPLES_DIR): SampleEvent[] {
       .flatMap((line): SampleEvent[] => {
         try {
           const event = JSON.parse(line) as Record<string, unknown>
-          const source = detectAmplitudeFormat(event) !== undefined ? 'amplitude' : 'segment'
+          const source = readAs(event, 'auto')
           return [{ label: sampleLabel(event, source), source, preset: defaultPresetOf(event), event }]
         } catch {
           return []

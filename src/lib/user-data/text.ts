@@ -23,11 +23,6 @@ export function withoutWhitespace(text: string): string {
   return text.replace(WHITESPACE, '')
 }
 
-/** A lookup key that ignores accents and layout, so "Québec", "quebec" and "QUEBEC " match the same table row. */
-export function foldedLetters(text: string): string {
-  return lettersOnly(text.normalize('NFD').replace(COMBINING_MARK, ''))
-}
-
 const NOT_LATIN_LETTER = /[^a-z]/g
 
 /** Latin letters a–z only, accents removed first ("Côte d'Ivoire" → cotedivoire): the key of name tables. */
