@@ -1,19 +1,18 @@
 /**
- * The engine: inputs to per-event results, as a host runs the definition. Over 250 lines because routing, batching,
- * retries and the isolation of events that make actions-core throw are one loop over the same batches; the
- * definition it runs is prepared in definition.ts.
+ * The engine: inputs to per-event results. Routing picks each event's mapping, the hosted action (action.ts) maps
+ * and sends it exactly as a host would, and the engine batches, retries and keeps one result per input, in order.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { Destination } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
-import { createDefinition } from '../destinations/meta-pixel'
-import type { MetaRequestObserver, Settings } from '../destinations/meta-pixel'
+import type { MetaRequestObserver } from '../destinations/meta-pixel'
+import type { EventOutcome } from '../destinations/meta-pixel/sendEvent/send'
+import type { Payload } from '../destinations/meta-pixel/sendEvent/payload'
 import { MAX_EVENTS_PER_REQUEST } from '../lib/capi-event'
 import { forEachConcurrently } from '../lib/concurrency'
 import { groupBy } from '../lib/group-by'
 import type { Diagnostic, ServerEvent } from '../lib/capi-event'
+import { HostedAction } from './action'
 import { backoffDelayMs, DEFAULT_RETRY_POLICY } from './backoff'
-import { dryRunDefinition, withRequestSlots, withRequestTimeout } from './definition'
 import type { RetryPolicy } from './backoff'
 import type { RunnerConfig } from './config'
 import { adaptInput } from './input'
@@ -64,15 +63,12 @@ interface RoutedEvent {
   route: Route
 }
 
-/** One event's answer from Destination.executeBatch. */
-interface MultiStatusNode {
-  status: number
-  sent?: unknown
-  body?: unknown
-  errormessage?: string
+/** One routed event whose payload the action accepted, waiting to be built or sent. */
+interface PreparedEvent {
+  index: number
+  payload: Payload
 }
 
-type MetaPixelDestination = Destination<Settings>
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 function chunk<T>(items: T[], size: number): T[][] {
@@ -81,7 +77,7 @@ function chunk<T>(items: T[], size: number): T[][] {
   return chunks
 }
 
-// The mapping's batch_size caps a request; one executeBatch call of at most that many events makes its requests
+// The mapping's batch_size caps a request; one send call of at most that many events makes its requests
 // one after another, so batches in flight and request slots agree.
 function batchSizeOf(route: Route): number {
   const requested = Number(route.mapping.batch_size ?? MAX_EVENTS_PER_REQUEST)
@@ -90,41 +86,38 @@ function batchSizeOf(route: Route): number {
     : MAX_EVENTS_PER_REQUEST
 }
 
-function retryAfterOf(node: MultiStatusNode): number {
-  const body = node.body as { retry_after_ms?: unknown } | undefined
-  return typeof body?.retry_after_ms === 'number' ? body.retry_after_ms : 0
+function withDiagnostics(diagnostics: Diagnostic[]): { diagnostics?: Diagnostic[] } {
+  return diagnostics.length > 0 ? { diagnostics } : {}
 }
 
-function diagnosticsOf(node: MultiStatusNode): { diagnostics?: Diagnostic[] } {
-  const body = node.body as { diagnostics?: Diagnostic[] } | undefined
-  return Array.isArray(body?.diagnostics) ? { diagnostics: body.diagnostics } : {}
+function failure(index: number, error: Error): EventResult {
+  return { index, status: 500, error: `the destination failed: ${error.message}`, retryable: true }
 }
 
-function resultOf(index: number, node: MultiStatusNode | undefined): EventResult {
-  if (!node) return { index, status: 500, error: 'the destination returned no result for this event', retryable: true }
-  if (node.status >= 200 && node.status < 300) {
-    return { index, status: 200, event: node.sent as ServerEvent, ...diagnosticsOf(node) }
-  }
-  const status = node.status
-  return {
-    index,
-    status,
-    error: node.errormessage ?? `failed with status ${status}`,
-    retryable: status === 429 || status >= 500,
-    ...diagnosticsOf(node)
+/** What the destination's send path said of one event, as the runner reports it. */
+function resultOf(index: number, outcome: EventOutcome): EventResult {
+  switch (outcome.kind) {
+    case 'delivered':
+    case 'ready':
+      return { index, status: 200, event: outcome.event, ...withDiagnostics(outcome.diagnostics) }
+    case 'invalid':
+      return { index, status: 400, error: outcome.message, retryable: false }
+    case 'failed': {
+      const { status, message, retryable } = outcome.error
+      return { index, status, error: message, retryable, ...withDiagnostics(outcome.diagnostics) }
+    }
   }
 }
 
 /**
  * Runs events through the Meta Pixel destination the way a host does: presets as subscriptions matched with
- * actions-core's FQL, then Destination.executeBatch per subscription, in batches of up to 1,000 events.
- * Each engine has its own definition, Graph target and request observer: nothing is shared through the process.
+ * actions-core's FQL, then the sendEvent action per subscription, in batches of up to 1,000 events.
+ * Each engine has its own Graph target and request observer: nothing is shared through the process.
  */
 export class Engine {
   private readonly router: EventRouter
   private readonly amplitudeEventMap: Record<string, string>
-  private readonly destination: MetaPixelDestination
-  private readonly dryRun: MetaPixelDestination
+  private readonly action: HostedAction
   private readonly policy: RetryPolicy
   private readonly sleep: (ms: number) => Promise<void>
   private readonly concurrency: number
@@ -132,7 +125,7 @@ export class Engine {
   private readonly calls = new AsyncLocalStorage<{ requests: number }>()
 
   constructor(
-    private readonly config: RunnerConfig,
+    config: RunnerConfig,
     private readonly options: EngineOptions = {}
   ) {
     this.router = new EventRouter(config, config.amplitudeEventMap)
@@ -141,21 +134,21 @@ export class Engine {
     this.sleep = options.sleep ?? sleepFor
     const slots = options.slots ?? new RequestSlots(options.concurrency ?? DEFAULT_CONCURRENCY)
     this.concurrency = slots.limit
-    const definition = createDefinition({ graphUrl: options.graphUrl, onRequest: (record) => this.observe(record) })
-    this.destination = new Destination(
-      withRequestSlots(withRequestTimeout(definition, options.requestTimeoutMs), slots)
-    )
-    this.dryRun = new Destination(dryRunDefinition(definition))
     // Settings are checked once, as a host does when they are saved, instead of once per batch.
-    this.destination.validateSettings(config.settings)
+    this.action = new HostedAction(config.settings, {
+      graph: { graphUrl: options.graphUrl, onRequest: (record) => this.observe(record) },
+      slots,
+      requestTimeoutMs: options.requestTimeoutMs
+    })
   }
 
-  /** Maps every input to the server event Meta would receive, without sending anything. */
+  /** Maps every input to the server event Meta would receive: the send path, stopped before the request. */
   async map(inputs: unknown[], source: Sources = 'auto'): Promise<EventResult[]> {
     const { results, routed } = this.route(inputs, source)
     for (const batch of this.batchesOf(routed)) {
-      const nodes = await this.executeBatch(this.dryRun, batch)
-      batch.forEach((item, position) => (results[item.index] = resultOf(item.index, nodes[position])))
+      const prepared = this.prepare(batch, results)
+      const outcomes = this.action.build(prepared.map((item) => item.payload))
+      prepared.forEach((item, position) => (results[item.index] = resultOf(item.index, outcomes[position])))
     }
     return results
   }
@@ -179,35 +172,59 @@ export class Engine {
     let settled = results.filter(Boolean).length
     this.options.onProgress?.(settled, inputs.length)
     await forEachConcurrently(this.batchesOf(routed), this.concurrency, async (batch) => {
-      for (const result of await this.deliverBatch(batch)) {
-        results[result.index] = result
-        settled++
-      }
+      const prepared = this.prepare(batch, results)
+      for (const result of await this.deliverBatch(prepared)) results[result.index] = result
+      settled += batch.length
       this.options.onProgress?.(settled, inputs.length)
     })
     return results
   }
 
+  /** The batch's payloads; an event the action refuses gets its result here and goes no further. */
+  private prepare(batch: RoutedEvent[], results: EventResult[]): PreparedEvent[] {
+    const prepared = this.action.prepare(
+      batch[0].route.mapping,
+      batch.map((item) => item.event)
+    )
+    const accepted: PreparedEvent[] = []
+    prepared.forEach((answer, position) => {
+      const { index } = batch[position]
+      if (answer.ok) accepted.push({ index, payload: answer.payload })
+      else results[index] = { index, status: 400, error: answer.error, retryable: false }
+    })
+    return accepted
+  }
+
   /** One batch until every event is delivered or has failed for good; retryable failures wait with backoff. */
-  private async deliverBatch(batch: RoutedEvent[]): Promise<EventResult[]> {
+  private async deliverBatch(batch: PreparedEvent[]): Promise<EventResult[]> {
     const settled: EventResult[] = []
     let pending = batch
     for (let attempt = 1; pending.length > 0; attempt++) {
-      const nodes = await this.executeBatch(this.destination, pending)
-      const retry: RoutedEvent[] = []
+      const outcomes = await this.sendOrFail(pending)
+      if (outcomes instanceof Error) return [...settled, ...pending.map((item) => failure(item.index, outcomes))]
+      const retry: PreparedEvent[] = []
       let retryAfterMs = 0
-      pending.forEach((routedEvent, position) => {
-        const node = nodes[position]
-        const result = resultOf(routedEvent.index, node)
-        if ('retryable' in result && result.retryable && attempt < this.policy.maxAttempts) {
-          retry.push(routedEvent)
-          retryAfterMs = Math.max(retryAfterMs, node ? retryAfterOf(node) : 0)
+      pending.forEach((item, position) => {
+        const outcome = outcomes[position]
+        const result = resultOf(item.index, outcome)
+        if (outcome.kind === 'failed' && outcome.error.retryable && attempt < this.policy.maxAttempts) {
+          retry.push(item)
+          retryAfterMs = Math.max(retryAfterMs, outcome.error.retryAfterMs ?? 0)
         } else settled.push(result)
       })
       if (retry.length > 0) await this.sleep(backoffDelayMs(attempt, this.policy, retryAfterMs))
       pending = retry
     }
     return settled
+  }
+
+  // The send path answers for every event and never throws; should it, each event says so instead of vanishing.
+  private async sendOrFail(pending: PreparedEvent[]): Promise<EventOutcome[] | Error> {
+    try {
+      return await this.action.send(pending.map((item) => item.payload))
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error))
+    }
   }
 
   private route(inputs: unknown[], source: Sources): { results: EventResult[]; routed: RoutedEvent[] } {
@@ -230,53 +247,6 @@ export class Engine {
   private batchesOf(routed: RoutedEvent[]): RoutedEvent[][] {
     const byRoute = groupBy(routed, (item) => item.route)
     return [...byRoute].flatMap(([route, items]) => chunk(items, batchSizeOf(route)))
-  }
-
-  private async executeBatch(destination: MetaPixelDestination, batch: RoutedEvent[]): Promise<MultiStatusNode[]> {
-    const outcome = await this.tryExecuteBatch(destination, batch)
-    return Array.isArray(outcome) ? outcome : this.isolateThrowingEvents(destination, batch, outcome)
-  }
-
-  /** One executeBatch call: its answers, or what it threw. */
-  private async tryExecuteBatch(
-    destination: MetaPixelDestination,
-    batch: RoutedEvent[]
-  ): Promise<MultiStatusNode[] | Error> {
-    try {
-      return (await destination.executeBatch('sendEvent', {
-        events: batch.map((item) => item.event),
-        mapping: batch[0].route.mapping,
-        settings: this.config.settings
-      })) as MultiStatusNode[]
-    } catch (error) {
-      return error instanceof Error ? error : new Error(String(error))
-    } finally {
-      // actions-core keeps every response on the instance; a long-running process must drop them.
-      destination.responses.splice(0)
-    }
-  }
-
-  // ---- Isolation of events that make actions-core throw (kept apart so the engine's other changes can keep it) ----
-
-  /**
-   * performBatch never throws, but actions-core's mapping can (e.g. `removeUndefined` overflowing the stack on a
-   * property thousands of levels deep), and then it throws for the whole batch. The batch is split in halves until
-   * the events that throw are alone: each of those fails for good (a resend would throw the same way) and every
-   * other event is sent as usual, so one event never fails another. Mapping throws before anything is sent, so the
-   * halves resend nothing; the cost is at most 2·⌈log₂ n⌉ calls per throwing event.
-   */
-  private async isolateThrowingEvents(
-    destination: MetaPixelDestination,
-    batch: RoutedEvent[],
-    error: Error
-  ): Promise<MultiStatusNode[]> {
-    if (batch.length === 1) {
-      return [{ status: 400, errormessage: `the destination cannot process this event: ${error.message}` }]
-    }
-    const middle = Math.ceil(batch.length / 2)
-    const halves = [batch.slice(0, middle), batch.slice(middle)]
-    const answers = await Promise.all(halves.map((half) => this.executeBatch(destination, half)))
-    return answers.flat()
   }
 }
 

@@ -1,0 +1,93 @@
+/**
+ * The sendEvent action as the runner hosts it. Each event is mapped, cleaned of empty values and validated against
+ * the action's fields as actions-core's executeBatch does it, then the valid payloads go through the destination's
+ * one send path, whose typed outcomes the runner reads directly (no MultiStatus to encode and decode). `build` is
+ * that path stopped before the request, which is what `map` shows.
+ * test/runner/action.test.ts holds every result and request body to Destination.executeBatch's.
+ */
+import { createRequestClient, Destination, fieldsToJsonSchema, validateSchema } from '@segment/actions-core'
+import type { JSONObject, RequestClient, SegmentEvent } from '@segment/actions-core'
+import destination from '../destinations/meta-pixel'
+import type { GraphOptions, Settings } from '../destinations/meta-pixel'
+import type { Payload } from '../destinations/meta-pixel/sendEvent/payload'
+import { buildEvents, sendEvents } from '../destinations/meta-pixel/sendEvent/send'
+import type { EventOutcome, SentOutcome } from '../destinations/meta-pixel/sendEvent/send'
+import { withoutEmptyValues } from './empty-values'
+import type { EmptyValueSchema } from './empty-values'
+import { compileMapping } from './mapping'
+import type { MappingFn } from './mapping'
+import type { RequestSlots } from './request-slots'
+
+/** One event as the action receives it: its payload, or why actions-core would refuse it. */
+export type Prepared = { ok: true; payload: Payload } | { ok: false; error: string }
+
+export interface HostOptions {
+  graph: GraphOptions
+  /** Every request waits for one of these, so the run's concurrency is a total. */
+  slots: RequestSlots
+  /** Timeout of each request to Meta; default actions-core's (10 s). */
+  requestTimeoutMs?: number
+}
+
+const action = destination.actions.sendEvent
+const schema = fieldsToJsonSchema(action.fields)
+// The key actions-core gives this schema, so both share one compiled validator.
+const validation = {
+  schemaKey: `${destination.name}:${action.title}`,
+  throwIfInvalid: true,
+  exempt: ['dynamicAuthSettings']
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+export class HostedAction {
+  private readonly mappings = new WeakMap<JSONObject, MappingFn>()
+  private readonly request: RequestClient
+
+  /** Throws, as a host does when settings are saved, if the settings do not fit the definition. */
+  constructor(
+    private readonly settings: Settings,
+    private readonly options: HostOptions
+  ) {
+    new Destination(destination).validateSettings(settings)
+    const base = createRequestClient({
+      ...destination.extendRequest?.({ settings, payload: undefined }),
+      ...(options.requestTimeoutMs !== undefined && { timeout: options.requestTimeoutMs })
+    })
+    this.request = ((url, requestOptions) => options.slots.run(() => base(url, requestOptions))) as RequestClient
+  }
+
+  /** Every event mapped and validated; one that cannot be is refused alone, as a host's batch would refuse it. */
+  prepare(mapping: JSONObject, events: SegmentEvent[]): Prepared[] {
+    const map = this.mappingFor(mapping)
+    return events.map((event) => {
+      let payload: unknown
+      try {
+        payload = withoutEmptyValues(map(event), schema as EmptyValueSchema)
+      } catch (error) {
+        return { ok: false, error: `the destination cannot process this event: ${messageOf(error)}` }
+      }
+      try {
+        validateSchema(payload as JSONObject, schema, validation)
+      } catch (error) {
+        return { ok: false, error: messageOf(error) }
+      }
+      return { ok: true, payload: payload as Payload }
+    })
+  }
+
+  /** The server events Meta would receive, or why each cannot be sent; nothing is sent. */
+  build(payloads: Payload[]): EventOutcome[] {
+    return buildEvents(this.settings, payloads)
+  }
+
+  send(payloads: Payload[]): Promise<SentOutcome[]> {
+    return sendEvents(this.request, this.settings, payloads, this.options.graph)
+  }
+
+  private mappingFor(mapping: JSONObject): MappingFn {
+    let map = this.mappings.get(mapping)
+    if (!map) this.mappings.set(mapping, (map = compileMapping(mapping)))
+    return map
+  }
+}
