@@ -1,17 +1,18 @@
 /**
  * End to end, whole process, start-up included: `meta-pixel send FILE` (the built CLI, dist/cli/index.js) in a child
- * process against the sandbox child, at two sizes to show memory is flat, and Segment's published Meta destination
- * on the same file, machine and sandbox, so the comparison is a ratio. Figures come from outside the measured
- * process: wall time, getrusage CPU and peak RSS (usage-probe.ts), and the requests the sandbox counted.
+ * process against the sandbox child, at each size asked (up to 10,000,000) to show memory is flat, and Segment's
+ * published Meta destination on the same input, machine and sandbox, so the comparison is a ratio. Figures come
+ * from outside the measured process: wall time, getrusage CPU and peak RSS (usage-probe.ts), and the requests the
+ * sandbox counted.
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { orderCompleted, seededRandom } from './events'
+import { maxEventAgeSeconds } from '../src/lib/contract/meta-constants'
+import { orderCompletedEvents, TIMESTAMP_SPREAD_MS } from './events'
 import { writeEventsFile } from './events-file'
-import { cpuPerEvent, median } from './measure'
-import { mappedPayloads, purchasePreset, workFloor } from './scenarios'
+import { workFloorMicros } from './scenarios'
 import type { SandboxChild } from './sandbox-client'
 import type { ProcessUsage } from './usage-probe'
 
@@ -168,9 +169,8 @@ export async function segmentSend(
   }
 }
 
-/** Generated events are at most this old when written (events.ts); Meta refuses a request with one over 7 days. */
-const OLDEST_EVENT_MS = 48 * 3600 * 1000
-const META_WINDOW_MS = 7 * 24 * 3600 * 1000
+/** Meta refuses a request holding a website event older than this. */
+const META_WINDOW_MS = maxEventAgeSeconds('website') * 1000
 
 /** Removes the input folder (gigabytes at 10,000,000 events) even when the run is interrupted. */
 function removedOnInterrupt(dir: string): () => void {
@@ -218,11 +218,11 @@ export async function runEndToEnd(
       const run = await cliSend(sandbox, file, size, dir, options)
       result.ours.push(run)
       // Every event must have reached the sandbox inside Meta's window; a run this long would need fresher input.
-      const oldestAgeMs = Date.now() - generatedAt + OLDEST_EVENT_MS
-      if (oldestAgeMs > META_WINDOW_MS) log(`  warning: the oldest events were ${fmtHours(oldestAgeMs)} old at the end`)
+      const oldestAgeMs = Date.now() - generatedAt + TIMESTAMP_SPREAD_MS
       log(
         `  meta-pixel send: ${run.delivered} of ${run.events} delivered in ${(run.wallMs / 1000).toFixed(1)} s; ` +
-          `oldest event ${fmtHours(oldestAgeMs)} old at the end (Meta's window: 168 h)`
+          `oldest event ${fmtHours(oldestAgeMs)} old at the end (Meta's window: ${fmtHours(META_WINDOW_MS)}` +
+          `${oldestAgeMs > META_WINDOW_MS ? ', exceeded: old events are refused' : ''})`
       )
       rmSync(file, { force: true })
     }
@@ -237,20 +237,7 @@ function fmtHours(ms: number): string {
   return `${(ms / 3600_000).toFixed(1)} h`
 }
 
-/**
- * The work floor on the e2e input's own events: buildServerEvent + JSON.stringify per event on payloads
- * actions-core has already mapped (scenarios.ts workFloor), CPU µs per event, median of `runs` after a warm-up.
- */
-export async function endToEndWorkFloor(events = 10_000, runs = 5): Promise<number> {
-  const { mapping } = purchasePreset()
-  const random = seededRandom(4242)
-  const now = Date.now()
-  const input = Array.from({ length: events }, (_, index) =>
-    orderCompleted(random, index, now, { segmentAccepted: true })
-  )
-  const payloads = await mappedPayloads(input, mapping)
-  await workFloor(payloads)
-  const samples: number[] = []
-  for (let run = 0; run < runs; run++) samples.push(cpuPerEvent(await workFloor(payloads)))
-  return median(samples)
+/** The work floor (scenarios.ts workFloor) on 10,000 events of the e2e input, in the benchmark's process. */
+export function endToEndWorkFloor(): Promise<number> {
+  return workFloorMicros(orderCompletedEvents(10_000, 4242, Date.now(), { segmentAccepted: true }))
 }

@@ -12,6 +12,9 @@ export function seededRandom(seed: number): () => number {
   }
 }
 
+/** Events are stamped at most this long before they are generated: inside Meta's 7-day window with 5 days to spare. */
+export const TIMESTAMP_SPREAD_MS = 48 * 3600 * 1000
+
 const FIRST_NAMES = ['Mary', 'John', 'Zoë', 'Ahmed', 'Li', 'Sofía', 'Olu', 'Anne-Marie', 'Björn', 'Priya']
 const LAST_NAMES = ["O'Brien-Smith", 'Nguyen', 'García', 'Müller', 'Okafor', 'Smith', 'Kowalski', 'Tanaka', 'Dubois']
 const DOMAINS = ['Gmail.com', 'example.com', 'yahoo.co.uk', 'Outlook.com', 'shop.example.org']
@@ -117,7 +120,7 @@ export function orderCompleted(
   return {
     type: 'track',
     event: 'Order Completed',
-    timestamp: new Date(nowMs - Math.floor(random() * 48 * 3600 * 1000)).toISOString(),
+    timestamp: new Date(nowMs - Math.floor(random() * TIMESTAMP_SPREAD_MS)).toISOString(),
     messageId: `ajs-next-${hex(random, 8)}-${index.toString(36)}-${hex(random, 12)}`,
     userId: random() < 0.85 ? `user-${userNumber}` : undefined,
     anonymousId: `anon-${hex(random, 16)}`,
@@ -137,7 +140,12 @@ export function orderCompleted(
   } as SegmentEvent
 }
 
-export function orderCompletedEvents(count: number, seed: number, nowMs = Date.now()): SegmentEvent[] {
+export function orderCompletedEvents(
+  count: number,
+  seed: number,
+  nowMs = Date.now(),
+  options: GeneratorOptions = {}
+): SegmentEvent[] {
   const random = seededRandom(seed)
-  return Array.from({ length: count }, (_, index) => orderCompleted(random, index, nowMs))
+  return Array.from({ length: count }, (_, index) => orderCompleted(random, index, nowMs, options))
 }
