@@ -12,6 +12,9 @@ export function seededRandom(seed: number): () => number {
   }
 }
 
+/** Events are stamped at most this long before they are generated: inside Meta's 7-day window with 5 days to spare. */
+export const TIMESTAMP_SPREAD_MS = 48 * 3600 * 1000
+
 const FIRST_NAMES = ['Mary', 'John', 'Zoë', 'Ahmed', 'Li', 'Sofía', 'Olu', 'Anne-Marie', 'Björn', 'Priya']
 const LAST_NAMES = ["O'Brien-Smith", 'Nguyen', 'García', 'Müller', 'Okafor', 'Smith', 'Kowalski', 'Tanaka', 'Dubois']
 const DOMAINS = ['Gmail.com', 'example.com', 'yahoo.co.uk', 'Outlook.com', 'shop.example.org']
@@ -32,7 +35,20 @@ const USER_AGENTS = [
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36'
 ]
 const CATEGORIES = ['Shoes', 'Games', 'Books', 'Kitchen', 'Garden']
+// Lower-case codes exercise our normalising; Segment's destination refuses them (its currency check is case-sensitive).
 const CURRENCIES = ['USD', 'usd', 'EUR', 'GBP', 'cad']
+// The same mix in upper case, as Segment's destination accepts it.
+const UPPER_CASE_CURRENCIES = CURRENCIES.map((code) => code.toUpperCase())
+
+export interface GeneratorOptions {
+  /**
+   * Only what Segment's Meta destination accepts, for inputs both destinations must deliver (the end-to-end
+   * comparison): ISO-4217 codes in upper case (its currency check is case-sensitive) and a product_id on every
+   * product (it refuses an item without one; sku-only products then carry both). Default: mixed-case codes and
+   * one product in five with a sku only, which our mapping handles.
+   */
+  segmentAccepted?: boolean
+}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]
@@ -60,7 +76,7 @@ function phone(random: () => number): string {
   return pick(random, formats)
 }
 
-function products(random: () => number): Record<string, unknown>[] {
+function products(random: () => number, options: GeneratorOptions): Record<string, unknown>[] {
   const count = 1 + Math.floor(random() * 5)
   return Array.from({ length: count }, () => {
     const id = hex(random, 24)
@@ -71,8 +87,9 @@ function products(random: () => number): Record<string, unknown>[] {
       category: pick(random, CATEGORIES)
     }
     // Some shops send product_id, some only sku: both paths of the mapping are exercised.
-    if (random() < 0.8) product.product_id = id
-    else product.sku = `SKU-${id.slice(0, 8).toUpperCase()}`
+    const skuOnly = random() >= 0.8
+    if (!skuOnly || options.segmentAccepted) product.product_id = id
+    if (skuOnly) product.sku = `SKU-${id.slice(0, 8).toUpperCase()}`
     return product
   })
 }
@@ -81,11 +98,16 @@ function products(random: () => number): Record<string, unknown>[] {
  * A realistic Segment "Order Completed", shaped like test/helpers.ts referenceOrderCompleted() but with every
  * identity, product list and timestamp varied. Timestamps fall in the last 48 hours, inside Meta's 7-day window.
  */
-export function orderCompleted(random: () => number, index: number, nowMs: number): SegmentEvent {
+export function orderCompleted(
+  random: () => number,
+  index: number,
+  nowMs: number,
+  options: GeneratorOptions = {}
+): SegmentEvent {
   const first = pick(random, FIRST_NAMES)
   const last = pick(random, LAST_NAMES)
   const userNumber = Math.floor(random() * 100_000)
-  const lines = products(random)
+  const lines = products(random, options)
   const revenue = Math.round(lines.reduce((sum, line) => sum + (line.price as number) * (line.quantity as number), 0))
   const fbclid = random() < 0.3 ? `?fbclid=IwAR${hex(random, 40)}` : ''
   const traits: Record<string, unknown> = {
@@ -98,7 +120,7 @@ export function orderCompleted(random: () => number, index: number, nowMs: numbe
   return {
     type: 'track',
     event: 'Order Completed',
-    timestamp: new Date(nowMs - Math.floor(random() * 48 * 3600 * 1000)).toISOString(),
+    timestamp: new Date(nowMs - Math.floor(random() * TIMESTAMP_SPREAD_MS)).toISOString(),
     messageId: `ajs-next-${hex(random, 8)}-${index.toString(36)}-${hex(random, 12)}`,
     userId: random() < 0.85 ? `user-${userNumber}` : undefined,
     anonymousId: `anon-${hex(random, 16)}`,
@@ -112,13 +134,18 @@ export function orderCompleted(random: () => number, index: number, nowMs: numbe
       fbp: `fb.1.${nowMs - 86_400_000}.${Math.floor(random() * 1e10)}`,
       order_id: hex(random, 24),
       revenue,
-      currency: pick(random, CURRENCIES),
+      currency: pick(random, options.segmentAccepted ? UPPER_CASE_CURRENCIES : CURRENCIES),
       products: lines
     }
   } as SegmentEvent
 }
 
-export function orderCompletedEvents(count: number, seed: number, nowMs = Date.now()): SegmentEvent[] {
+export function orderCompletedEvents(
+  count: number,
+  seed: number,
+  nowMs = Date.now(),
+  options: GeneratorOptions = {}
+): SegmentEvent[] {
   const random = seededRandom(seed)
-  return Array.from({ length: count }, (_, index) => orderCompleted(random, index, nowMs))
+  return Array.from({ length: count }, (_, index) => orderCompleted(random, index, nowMs, options))
 }

@@ -6,7 +6,7 @@
  * Options: --runs 5  --events 10000  --perform-events 2000  --memory-events 100000  --engine-concurrency 0 (Engine default)
  * --concurrency-events 10000  --experiment-events 2000  --experiment-rounds 3  --no-floors  --only a,b  (sections: batched, perform, experiments, memory, concurrency, e2e, hostile).
  * hostile: --hostile-mb 1,4 (a string of that many MB in one user-controlled field at a time, through Engine.map).
- * e2e: --e2e-sizes 100000,1000000  --segment-events 20000  --segment-concurrency 50  --e2e-workers N  --e2e-concurrency N.
+ * e2e: --e2e-sizes 100000,1000000 (10000000 too: its ~11 GB input is generated and deleted)  --segment-events 20000  --segment-concurrency 50  --e2e-workers N  --e2e-concurrency N.
  */
 import os from 'node:os'
 import type { SegmentEvent } from '@segment/actions-core'
@@ -28,7 +28,7 @@ import {
 import type { Sample } from './measure'
 import { parseFql } from '@segment/destination-subscriptions'
 import { DEFAULT_CONCURRENCY } from '../src/runner/engine'
-import { runEndToEnd } from './end-to-end'
+import { endToEndWorkFloor, runEndToEnd } from './end-to-end'
 import type { EndToEndOptions } from './end-to-end'
 import { printEndToEnd } from './end-to-end-report'
 import { runHostile } from './hostile'
@@ -184,6 +184,7 @@ async function runRepeated(options: Options, sandbox: SandboxChild): Promise<Run
   }
   const variants = mappingVariants(mapping)
   const wants = options.sections
+  if (!wants.has('batched') && !wants.has('perform') && !wants.has('experiments')) return samples
 
   // Warm-up: JIT, AJV schema compilation, keep-alive sockets. Not reported.
   const warm = orderCompletedEvents(2_000, 999)
@@ -516,8 +517,8 @@ async function main(): Promise<void> {
     if (options.sections.has('concurrency')) printConcurrency(await runConcurrency(options))
     if (options.sections.has('hostile')) printHostile(options.hostileMb, await runHostile(options.hostileMb))
     if (options.sections.has('e2e')) {
-      const workFloor = samples.work.length > 0 ? medianOf(samples.work, cpuPerEvent) : undefined
-      printEndToEnd(await runEndToEnd(sandbox, options.endToEnd, log), workFloor, log)
+      const result = await runEndToEnd(sandbox, options.endToEnd, log)
+      printEndToEnd(result, await endToEndWorkFloor(), log)
     }
   } finally {
     await sandbox.stop()

@@ -7,7 +7,7 @@ import type { Payload } from '../src/destinations/meta-pixel/sendEvent/payload'
 import { buildServerEvent, MAX_EVENTS_PER_REQUEST } from '../src/lib/capi-event'
 import type { BuildOptions, ServerEvent } from '../src/lib/capi-event'
 import { Engine } from '../src/runner/engine'
-import { cpuMicros, measure } from './measure'
+import { cpuMicros, cpuPerEvent, measure, median } from './measure'
 import type { Sample } from './measure'
 
 export const PIXEL_ID = '123456789012345'
@@ -148,6 +148,15 @@ export function workFloor(batches: Payload[][]): Promise<Sample> {
     // bytes is only read so the serialisation cannot be optimised away.
     return { events, ok: bytes > 0 ? ok : 0 }
   })
+}
+
+/** CPU µs per event of the work floor on these events (pre-mapped by actions-core): median of `runs` after a warm-up. */
+export async function workFloorMicros(events: SegmentEvent[], runs = 5): Promise<number> {
+  const payloads = await mappedPayloads(events, purchasePreset().mapping)
+  await workFloor(payloads)
+  const samples: number[] = []
+  for (let run = 0; run < runs; run++) samples.push(cpuPerEvent(await workFloor(payloads)))
+  return median(samples)
 }
 
 /** End to end through performBatch: executeBatch per 1,000 events to the sandbox, sequentially. */

@@ -31,6 +31,21 @@ function redirectHttps(sandboxUrl: string): void {
     http.request(rewrite(options), callback)
 }
 
+/**
+ * An error message fit to print: actions-core and the sandbox name fields, not values, but a message may quote one,
+ * so email addresses, long hex (hashes, IDs) and digits are masked; digits also so that messages differing only in
+ * an index or a count fall into one bucket.
+ */
+export function maskedMessage(message: string): string {
+  return message
+    .split(/(\s+)/)
+    .map((word) => (word.includes('@') ? '<email>' : word))
+    .join('')
+    .replace(/[0-9a-f]{16,}/gi, '<hex>')
+    .replace(/\d+/g, 'N')
+    .slice(0, 200)
+}
+
 async function main(): Promise<void> {
   const [segmentDir, file, eventsArg, concurrencyArg, sandboxUrl] = process.argv.slice(2)
   redirectHttps(sandboxUrl)
@@ -57,7 +72,7 @@ async function main(): Promise<void> {
   }
   const settings = { pixelId: '123456789012345', subscription }
   const limit = Number(eventsArg)
-  const counts = { events: 0, delivered: 0, failed: 0, firstError: '' }
+  const counts = { events: 0, delivered: 0, failed: 0, errors: {} as Record<string, number> }
   const inFlight = new Set<Promise<void>>()
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity })
   for await (const line of lines) {
@@ -70,7 +85,8 @@ async function main(): Promise<void> {
         () => void counts.delivered++,
         (error: Error) => {
           counts.failed++
-          counts.firstError ||= error.message
+          const key = maskedMessage(error.message)
+          counts.errors[key] = (counts.errors[key] ?? 0) + 1
         }
       )
       .finally(() => inFlight.delete(sending))

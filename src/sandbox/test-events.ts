@@ -1,3 +1,4 @@
+import { eventTimeSeconds } from '../lib/contract/event-rules'
 import { isRecord } from '../lib/is-record'
 import { CUSTOMER_INFO_KEYS, HASHED_KEYS, isPresent } from './customer-keys'
 import { dedupStatuses, type DedupStatus } from './dedup'
@@ -80,8 +81,10 @@ function iso(ms: number): string {
   return new Date(ms).toISOString()
 }
 
+/** The event's time as Meta reads it (Unix seconds, or an ISO-8601 string it converts), as an ISO string. */
 function isoSeconds(value: unknown): string | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? iso(value * 1000) : undefined
+  const seconds = eventTimeSeconds(value)
+  return seconds === undefined ? undefined : iso(seconds * 1000)
 }
 
 export function userDataEntries(userData: unknown): UserDataEntry[] {

@@ -88,6 +88,28 @@ describe('POST /{version}/{pixel}/events', () => {
     expect(res.status).toBe(200)
   })
 
+  it('accepts an ISO-8601 event_time as Meta does (Segment sends its timestamp so) and keeps it as sent', async () => {
+    await start()
+    const data = [validLead({ event_time: '2026-11-22T11:59:00.000Z' })]
+    const res = await postJson({ data })
+    expect(res.json()).toEqual({ events_received: 1, messages: [], fbtrace_id: expect.any(String) })
+    expect(sandbox.received()).toEqual([{ pixelId: PIXEL, receivedAt: NOW_MS, event: data[0] }])
+  })
+
+  it('refuses a request whose event_time is a string that is not an ISO-8601 date-time', async () => {
+    await start()
+    const res = await postJson({ data: [validLead(), validLead({ event_time: '22/11/2026 11:59' })] })
+    expect(res.status).toBe(400)
+    expect(res.json().error).toMatchObject({
+      code: 100,
+      error_subcode: 2804008,
+      error_user_title: 'Invalid Event Time',
+      error_user_msg:
+        "The parameter $['data'][1]['event_time'] is required and must be an integer Unix timestamp in seconds."
+    })
+    expect(sandbox.received()).toEqual([])
+  })
+
   it('uses the injected clock for the event_time window', async () => {
     await start({ now: () => NOW_MS + 8 * 86400 * 1000 })
     const res = await postJson({ data: [validLead()] })

@@ -61,6 +61,11 @@ describe('testEventsView', () => {
     })
   })
 
+  it('shows an ISO-8601 event_time at the instant Meta reads, offset applied', () => {
+    const lead = validLead({ event_time: '2026-11-22T13:59:30.250+02:00' })
+    expect(testEventsView(stateWith([{ event: lead }])).rows[0].eventTime).toBe('2026-11-22T11:59:30.000Z')
+  })
+
   it('marks a live resend of a test event as kept and a second live one as deduplicated', () => {
     const lead = validLead({ event_id: 'lead-1' })
     const view = testEventsView(stateWith([{ event: lead, testEventCode: 'T' }, { event: lead }, { event: lead }]))

@@ -29,6 +29,16 @@ describe('validateEvent accepts', () => {
       validLead({ action_source: 'physical_store', event_time: NOW_S - 62 * DAY })
     ],
     ['an event exactly 10 minutes in the future', validLead({ event_time: NOW_S + 600 })],
+    // Meta converts ISO-8601 event_time strings (segmentio/action-destinations PR #588); Segment sends its timestamp.
+    ['an ISO event_time with Z, as Segment sends it', validLead({ event_time: '2026-11-22T11:00:00.000Z' })],
+    ['an ISO event_time with an offset', validLead({ event_time: '2026-11-22T13:30:00+02:00' })],
+    ['an ISO event_time with a compact offset', validLead({ event_time: '2026-11-22T06:30:00-0530' })],
+    ['an ISO event_time with microseconds', validLead({ event_time: '2026-11-22T11:59:59.123456Z' })],
+    ['an ISO event_time exactly 7 days old', validLead({ event_time: '2026-11-15T12:00:00Z' })],
+    [
+      'an ISO event_time exactly 10 minutes ahead, by its offset',
+      validLead({ event_time: '2026-11-22T13:10:00.999+01:00' })
+    ],
     [
       "an MD5 digest and Meta's param-builder values (digest and appendix), as Meta's SDKs send them",
       validLead({
@@ -61,12 +71,38 @@ describe('validateEvent rejects, one rule at a time', () => {
       'Missing Event Name',
       "The parameter $['data'][4]['event_name'] is required and must be a non-empty string."
     ],
-    [
-      'event_time as an ISO string',
-      validLead({ event_time: '2026-11-22T11:00:00Z' }),
+    ...[
+      ['a date only (no time of day or zone: nothing shows Meta accepts it)', '2026-11-22'],
+      ['a date-time without a zone (its instant depends on a zone nobody stated)', '2026-11-22T11:00:00'],
+      ['a date-time without seconds', '2026-11-22T11:00Z'],
+      ['a day that does not exist', '2026-02-30T11:00:00Z'],
+      ['hour 24', '2026-11-21T24:00:00Z'],
+      ['an offset beyond 23 hours', '2026-11-22T11:00:00+24:00'],
+      ['an ISO date-time with text around it', ' 2026-11-22T11:00:00Z'],
+      ['a date as people write it', 'November 22, 2026 11:00'],
+      ['a Unix timestamp as a string', String(NOW_S)],
+      ['garbage', 'yesterday'],
+      ['an empty string', '']
+    ].map(([name, time]): [string, Record<string, unknown>, number, string, string] => [
+      `event_time as ${name}`,
+      validLead({ event_time: time }),
       SUBCODES.INVALID_EVENT_TIME,
       'Invalid Event Time',
       "The parameter $['data'][4]['event_time'] is required and must be an integer Unix timestamp in seconds."
+    ]),
+    [
+      'an ISO event_time 7 days and 1 second old',
+      validLead({ event_time: '2026-11-15T11:59:59Z' }),
+      SUBCODES.EVENT_TIME_TOO_OLD,
+      'Event Timestamp Too Old',
+      "The timestamp for this event is too far in the past. The parameter $['data'][4]['event_time'] must be within the last 7 days."
+    ],
+    [
+      'an ISO event_time whose offset puts it 10 minutes and 1 second ahead',
+      validLead({ event_time: '2026-11-22T07:10:01-05:00' }),
+      SUBCODES.EVENT_TIME_IN_FUTURE,
+      'Event Timestamp Too Far In The Future',
+      "The parameter $['data'][4]['event_time'] is more than 10 minutes in the future."
     ],
     [
       'event_time in milliseconds (far future)',

@@ -112,10 +112,42 @@ const eventName: EventRule = {
         )
 }
 
-const eventTimeInteger: EventRule = {
-  id: 'event-time-integer',
+// ISO-8601 extended date-time with seconds and a zone (Z, ±hh:mm, ±hhmm), optional fraction: the timestamps
+// Segment sends as event_time, which Meta converts (segmentio/action-destinations PR #588). Date-only and zone-less
+// forms are refused: nothing shows Meta accepts them, and their instant depends on a time zone nobody stated.
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/
+
+/** Unix seconds of an ISO-8601 date-time with a zone, or undefined; a calendar date that does not exist is refused. */
+function isoDateTimeSeconds(text: string): number | undefined {
+  const parts = ISO_DATE_TIME.exec(text)
+  if (!parts) return undefined
+  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number)
+  const utc = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
+  // Date.UTC rolls 2026-02-30 over to March 2 and 24:00 to the next day; Meta refuses dates that do not exist.
+  if (utc.getUTCFullYear() !== year || utc.getUTCMonth() !== month - 1 || utc.getUTCDate() !== day) return undefined
+  if (utc.getUTCHours() !== hour || utc.getUTCMinutes() !== minute || second > 59) return undefined
+  const zone = parts[7]
+  const [zoneHours, zoneMinutes] = zone === 'Z' ? [0, 0] : [Number(zone.slice(1, 3)), Number(zone.slice(-2))]
+  if (zoneHours > 23 || zoneMinutes > 59) return undefined
+  const offsetMinutes = (zone[0] === '-' ? -1 : 1) * (zoneHours * 60 + zoneMinutes)
+  // The fraction is dropped, as Meta keeps whole seconds.
+  return Math.floor(utc.getTime() / 1000) - offsetMinutes * 60
+}
+
+/**
+ * The event_time Meta reads, in Unix seconds: a positive integer as sent, or an ISO-8601 date-time string converted
+ * (Meta's documentation asks for integers; Segment's destination sends ISO strings and Meta accepts them). Anything
+ * else is undefined, which Meta refuses.
+ */
+export function eventTimeSeconds(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : undefined
+  return typeof value === 'string' ? isoDateTimeSeconds(value) : undefined
+}
+
+const eventTimeValid: EventRule = {
+  id: 'event-time-valid',
   check: ({ event_time: time }) =>
-    typeof time === 'number' && Number.isInteger(time) && time > 0
+    eventTimeSeconds(time) !== undefined
       ? undefined
       : parameter(
           SUBCODES.INVALID_EVENT_TIME,
@@ -131,7 +163,7 @@ const eventTimeNotTooOld: EventRule = {
   check: (event, nowSeconds) => {
     // Offline (physical_store) conversions may be uploaded later than online ones (meta-capi.md §0).
     const maxAge = maxEventAgeSeconds(event.action_source as string)
-    if ((event.event_time as number) >= nowSeconds - maxAge) return undefined
+    if ((eventTimeSeconds(event.event_time) as number) >= nowSeconds - maxAge) return undefined
     const days = maxAge / 86400
     return {
       subcode: SUBCODES.EVENT_TIME_TOO_OLD,
@@ -147,7 +179,7 @@ const eventTimeNotTooOld: EventRule = {
 const eventTimeNotInFuture: EventRule = {
   id: 'event-time-not-in-future',
   check: (event, nowSeconds) =>
-    (event.event_time as number) <= nowSeconds + SANDBOX_MAX_FUTURE_SECONDS
+    (eventTimeSeconds(event.event_time) as number) <= nowSeconds + SANDBOX_MAX_FUTURE_SECONDS
       ? undefined
       : parameter(
           SUBCODES.EVENT_TIME_IN_FUTURE,
@@ -345,7 +377,7 @@ const sufficientCustomerInformation: EventRule = {
 /** Every rule, in the order the sandbox checks them. */
 export const EVENT_RULES: readonly EventRule[] = [
   eventName,
-  eventTimeInteger,
+  eventTimeValid,
   eventTimeNotTooOld,
   eventTimeNotInFuture,
   actionSource,

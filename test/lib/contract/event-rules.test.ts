@@ -1,4 +1,4 @@
-import { EVENT_RULES, eventRules, firstBrokenRule } from '../../../src/lib/contract/event-rules'
+import { EVENT_RULES, eventRules, eventTimeSeconds, firstBrokenRule } from '../../../src/lib/contract/event-rules'
 import { CLAMP_FUTURE_AFTER_SECONDS, SANDBOX_MAX_FUTURE_SECONDS } from '../../../src/lib/contract/meta-constants'
 import { resolveEventTime } from '../../../src/lib/capi-event/event-time'
 
@@ -58,5 +58,45 @@ describe('the future event_time limits', () => {
     expect(firstBrokenRule({ event_time: NOW_S + SANDBOX_MAX_FUTURE_SECONDS + 1 }, NOW_S, rule)?.title).toBe(
       'Event Timestamp Too Far In The Future'
     )
+  })
+})
+
+describe('eventTimeSeconds, the event_time Meta reads', () => {
+  it.each([
+    [NOW_S, NOW_S],
+    ['2026-11-22T12:00:00Z', NOW_S],
+    ['2026-11-22T12:00:00.999Z', NOW_S],
+    ['2026-11-22T12:00:00.123456789Z', NOW_S],
+    ['2026-11-22T14:00:00+02:00', NOW_S],
+    ['2026-11-22T07:00:00-0500', NOW_S],
+    ['2026-11-22T17:45:00+05:45', NOW_S],
+    ['2024-02-29T00:00:00Z', Date.parse('2024-02-29T00:00:00Z') / 1000],
+    ['1969-12-31T23:59:59Z', -1]
+  ])('reads %j as %d', (value, seconds) => {
+    expect(eventTimeSeconds(value)).toBe(seconds)
+  })
+
+  it.each([
+    0,
+    -5,
+    NOW_S + 0.5,
+    Number.NaN,
+    String(NOW_S),
+    '2026-11-22',
+    '2026-11-22T12:00:00',
+    '2026-11-22 12:00:00Z',
+    '2026-11-22T12:00Z',
+    '2025-02-29T00:00:00Z',
+    '2026-11-22T12:60:00Z',
+    '2026-11-22T12:00:60Z',
+    '2026-11-22T12:00:00+02:60',
+    '2026-11-22T12:00:00.Z',
+    '2026-11-22T12:00:00Z\n',
+    'Sun, 22 Nov 2026 12:00:00 GMT',
+    null,
+    undefined,
+    { seconds: NOW_S }
+  ])('refuses %j', (value) => {
+    expect(eventTimeSeconds(value)).toBeUndefined()
   })
 })
