@@ -5,10 +5,9 @@
 import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
 import type { RetryPolicy } from '../runner/backoff'
-import type { RunMode } from '../runner/chunk'
+import type { RunMode, StreamResult } from '../runner/chunk'
 import type { RunnerConfig } from '../runner/config'
 import { DEFAULT_CONCURRENCY } from '../runner/engine'
-import type { EventResult } from '../runner/engine'
 import type { InputSource } from '../runner/input'
 import { inProcess, WorkerPool } from '../runner/processors'
 import type { ChunkProcessor } from '../runner/processors'
@@ -31,7 +30,7 @@ export interface BulkOptions {
 }
 
 export interface BulkHandlers {
-  onResults: (results: EventResult[]) => void | Promise<void>
+  onResults: (results: StreamResult[]) => void | Promise<void>
   onProgress?: (settled: number, read: number) => void
 }
 

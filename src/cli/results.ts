@@ -1,4 +1,4 @@
-import type { EventResult } from '../runner/engine'
+import type { StreamResult } from '../runner/chunk'
 
 export interface Summary {
   events: number
@@ -12,7 +12,7 @@ export interface Summary {
 export class Tally {
   private readonly counts = { events: 0, delivered: 0, failed: 0, skipped: 0 }
 
-  add(results: EventResult[]): void {
+  add(results: StreamResult[]): void {
     for (const result of results) {
       this.counts.events++
       if ('skipped' in result) this.counts.skipped++
@@ -31,22 +31,23 @@ export class Tally {
 }
 
 /** map's line for one input: the server event, the error, or why it was skipped. */
-export function mapLine(result: EventResult): string {
+export function mapLine(result: StreamResult): string {
   if ('skipped' in result) return JSON.stringify({ index: result.index, skipped: result.skipped })
   if ('event' in result) return JSON.stringify({ index: result.index, event: result.event, ...diagnosticsOf(result) })
+  if ('named' in result) return JSON.stringify({ index: result.index, ...result.named, ...diagnosticsOf(result) })
   return JSON.stringify({ index: result.index, status: result.status, error: result.error })
 }
 
 /** The result's diagnostics as a line's `diagnostics` key, only when something was left out. */
-function diagnosticsOf(result: EventResult): { diagnostics?: unknown } {
+function diagnosticsOf(result: StreamResult): { diagnostics?: unknown } {
   return 'diagnostics' in result && result.diagnostics?.length ? { diagnostics: result.diagnostics } : {}
 }
 
 /** send's --report line for one input; delivered events are named by event_name and event_id. */
-export function reportLine(result: EventResult): string {
+export function reportLine(result: StreamResult): string {
   if ('skipped' in result) return JSON.stringify({ index: result.index, skipped: result.skipped })
-  if ('event' in result) {
-    const { event_name, event_id } = result.event as { event_name?: unknown; event_id?: unknown }
+  if ('event' in result || 'named' in result) {
+    const { event_name, event_id } = 'event' in result ? result.event : result.named
     return JSON.stringify({ index: result.index, status: 200, event_name, event_id, ...diagnosticsOf(result) })
   }
   return JSON.stringify({ index: result.index, status: result.status, error: result.error, ...diagnosticsOf(result) })

@@ -3,6 +3,7 @@
  * thread when there are no workers. Parsing, receipt-time stamping, mapping and sending all happen here, so they run
  * on whichever thread holds the chunk.
  */
+import type { Diagnostic } from '../lib/capi-event'
 import type { Engine, EventResult } from './engine'
 import type { InputSource } from './input'
 import { ingestOne } from './ingest'
@@ -19,9 +20,23 @@ export interface InputChunk {
   inputs: RawInput[]
 }
 
+/**
+ * A delivered event as a send run hands it back across threads: by name and id, all its report shows, since
+ * copying the whole server event between threads cost as much as building it.
+ */
+export interface NamedResult {
+  index: number
+  status: 200
+  named: { event_name: string; event_id?: string }
+  diagnostics?: Diagnostic[]
+}
+
+/** A result as a streamed run hands it on: map keeps the whole server event, send names a delivered one. */
+export type StreamResult = EventResult | NamedResult
+
 export interface ChunkOutcome {
   /** One result per input of the chunk, in order, indexed in the whole input. */
-  results: EventResult[]
+  results: StreamResult[]
   requests: number
 }
 
@@ -48,7 +63,7 @@ export function parseRawInput(input: RawInput): ParsedInput {
 
 export async function processChunk(engine: Engine, chunk: InputChunk, options: ChunkOptions): Promise<ChunkOutcome> {
   const now = new Date(chunk.receivedAt)
-  const results: EventResult[] = new Array(chunk.inputs.length)
+  const results: StreamResult[] = new Array(chunk.inputs.length)
   const positions: number[] = []
   const values: unknown[] = []
   const sources: ReadAs[] = []
@@ -70,9 +85,16 @@ export async function processChunk(engine: Engine, chunk: InputChunk, options: C
       : await engine.send(values, sources)
   outcome.results.forEach((result, valueIndex) => {
     const position = positions[valueIndex]
-    results[position] = { ...result, index: chunk.first + position }
+    const indexed = { ...result, index: chunk.first + position }
+    results[position] = options.mode === 'send' ? namedIfDelivered(indexed) : indexed
   })
   return { results, requests: outcome.requests }
+}
+
+function namedIfDelivered(result: EventResult): StreamResult {
+  if (!('event' in result)) return result
+  const { event, ...rest } = result
+  return { ...rest, named: { event_name: event.event_name, event_id: event.event_id } }
 }
 
 /** Every input of a chunk that could not be processed at all, as a retryable failure that says why. */

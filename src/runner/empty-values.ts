@@ -13,9 +13,8 @@ export interface EmptyValueSchema {
   properties?: Record<string, EmptyValueSchema>
 }
 
-function typesOf(schema: EmptyValueSchema): string[] {
-  if (schema.type === undefined) return []
-  return Array.isArray(schema.type) ? schema.type : [schema.type]
+function allows(schema: EmptyValueSchema, type: string): boolean {
+  return schema.type === type || (Array.isArray(schema.type) && schema.type.includes(type))
 }
 
 export function withoutEmptyValues(value: unknown, schema: EmptyValueSchema = {}): unknown {
@@ -35,8 +34,7 @@ export function withoutEmptyValues(value: unknown, schema: EmptyValueSchema = {}
     }
     return kept
   }
-  const types = typesOf(schema)
-  if (value === null && !types.includes('null')) return undefined
-  if (value === '' && !types.includes('string')) return undefined
+  if (value === null && !allows(schema, 'null')) return undefined
+  if (value === '' && !allows(schema, 'string')) return undefined
   return value
 }

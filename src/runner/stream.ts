@@ -3,8 +3,7 @@
  * and their results handed on in input order. The window bounds what is held (read but not yet handed on), so memory
  * does not grow with the input; only counters outlive a chunk.
  */
-import type { ChunkOutcome, InputChunk, RawInput } from './chunk'
-import type { EventResult } from './engine'
+import type { ChunkOutcome, InputChunk, RawInput, StreamResult } from './chunk'
 import type { ChunkProcessor } from './processors'
 
 /** Inputs per chunk: one full request to Meta for homogeneous input. */
@@ -17,7 +16,7 @@ export interface StreamOptions {
   window: number
   chunkSize?: number
   /** Each chunk's results, in input order; a returned promise holds the run until it settles (backpressure). */
-  onResults: (results: EventResult[]) => void | Promise<void>
+  onResults: (results: StreamResult[]) => void | Promise<void>
   /** Results settled so far (in any order) and inputs read so far. */
   onProgress?: (settled: number, read: number) => void
   now?: () => number
