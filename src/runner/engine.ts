@@ -10,22 +10,19 @@ import type { Payload } from '../destinations/meta-pixel/sendEvent/payload'
 import { MAX_EVENTS_PER_REQUEST } from '../lib/capi-event'
 import { forEachConcurrently } from '../lib/concurrency'
 import { groupBy } from '../lib/group-by'
-import type { Diagnostic, ServerEvent } from '../lib/capi-event'
 import { HostedAction } from './action'
+import { failure, resultOf } from './event-result'
+import type { EventResult } from './event-result'
 import { backoffDelayMs, DEFAULT_RETRY_POLICY } from './backoff'
 import type { RetryPolicy } from './backoff'
 import type { RunnerConfig } from './config'
 import { adaptInput } from './input'
 import type { InputSource, ReadAs } from './input'
 import { RequestSlots } from './request-slots'
+
+export type { EventResult } from './event-result'
 import { EventRouter } from './routing'
 import type { Route } from './routing'
-
-/** diagnostics: what was left out of the event and why, present only when something was. */
-export type EventResult =
-  | { index: number; status: 200; event: ServerEvent; diagnostics?: Diagnostic[] }
-  | { index: number; status: number; error: string; retryable: boolean; diagnostics?: Diagnostic[] }
-  | { index: number; skipped: string }
 
 export interface SendReport {
   results: EventResult[]
@@ -84,29 +81,6 @@ function batchSizeOf(route: Route): number {
   return Number.isFinite(requested)
     ? Math.min(MAX_EVENTS_PER_REQUEST, Math.max(1, Math.floor(requested)))
     : MAX_EVENTS_PER_REQUEST
-}
-
-function withDiagnostics(diagnostics: Diagnostic[]): { diagnostics?: Diagnostic[] } {
-  return diagnostics.length > 0 ? { diagnostics } : {}
-}
-
-function failure(index: number, error: Error): EventResult {
-  return { index, status: 500, error: `the destination failed: ${error.message}`, retryable: true }
-}
-
-/** What the destination's send path said of one event, as the runner reports it. */
-function resultOf(index: number, outcome: EventOutcome): EventResult {
-  switch (outcome.kind) {
-    case 'delivered':
-    case 'ready':
-      return { index, status: 200, event: outcome.event, ...withDiagnostics(outcome.diagnostics) }
-    case 'invalid':
-      return { index, status: 400, error: outcome.message, retryable: false }
-    case 'failed': {
-      const { status, message, retryable } = outcome.error
-      return { index, status, error: message, retryable, ...withDiagnostics(outcome.diagnostics) }
-    }
-  }
 }
 
 /**
