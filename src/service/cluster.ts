@@ -110,7 +110,11 @@ export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
         resolve({ worker, url })
       })
       worker.once('exit', (code, signal) => {
-        if (!ready.delete(worker)) return reject(startupFailure(reason, code, signal))
+        if (!ready.delete(worker)) {
+          // Its last word (why it could not start) may still be in the channel: the channel is read to its end.
+          const refuse = () => reject(startupFailure(reason, code, signal))
+          return void (worker.isConnected() ? worker.once('disconnect', refuse) : refuse())
+        }
         if (closing || retiring.delete(worker)) return
         log(`worker ${worker.process.pid} died (${signal ?? `code ${code}`}); starting a replacement`)
         void replace()

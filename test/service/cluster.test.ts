@@ -216,4 +216,32 @@ describe('serve --workers: workers that cannot start', () => {
       dir.remove()
     }
   }, 60_000)
+
+  it('keeps the running workers when a rolling restart meets a worker that cannot start', async () => {
+    const dir = tempDir()
+    const path = dir.file('config.json')
+    writeFileSync(path, JSON.stringify({ pixelId: PIXEL_ID, writeKeys: [KEY] }))
+    try {
+      const serve = startCli(['serve', '--port', '0', '--workers', '2', '--sandbox', '--config', path])
+      const url = await serve.firstLine
+      writeFileSync(path, '{"pixelId": ')
+      serve.child.kill('SIGHUP')
+      await new Promise<void>((resolve) => {
+        const check = () => (/rolling restart failed/.test(serve.output().stderr) ? resolve() : undefined)
+        serve.child.stderr.on('data', check)
+        check()
+      })
+
+      const health = await request(`${url}/health`)
+      expect(health.statusCode).toBe(200)
+      await health.body.dump()
+      expect(serve.output().stderr).toContain(
+        `rolling restart failed: cannot read the config file ${path}: Unexpected end of JSON input`
+      )
+      serve.child.kill('SIGTERM')
+      expect((await serve.exited).code).toBe(0)
+    } finally {
+      dir.remove()
+    }
+  }, 60_000)
 })
