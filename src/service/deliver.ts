@@ -3,6 +3,7 @@ import type { Admission } from './limits'
 import type { IngestSource, ServiceMetrics } from './metrics'
 import { refusalReason } from './metrics'
 import type { ServiceResult } from './outcome'
+import type { EventResult } from '../runner/engine'
 import { parseFql } from '@segment/destination-subscriptions'
 import definition from '../destinations/meta-pixel'
 import { STANDARD_EVENTS } from '../lib/contract/meta-constants'
@@ -38,6 +39,49 @@ function outOfTime(index: number, budgetMs: number): ServiceResult {
   return { index, status: 503, error, retryable: true, budget: true }
 }
 
+function admittedPositions(admission: Admission): number[] {
+  return admission.events.flatMap((_event, index) => (admission.refused.has(index) ? [] : [index]))
+}
+
+function ingestionRefusals(admission: Admission): Map<number, ServiceResult> {
+  const refusals = new Map<number, ServiceResult>()
+  for (const [index, problem] of admission.refused) {
+    refusals.set(index, { index, status: 400, error: problem.message, retryable: false, limit: problem.reason })
+  }
+  return refusals
+}
+
+function heldBack(index: number): ServiceResult {
+  const error = 'not sent: other events of its upload were refused; resend it without them (the SDK does)'
+  return { index, status: 400, error, retryable: true, heldBack: true }
+}
+
+/**
+ * An Amplitude upload with an event refused for good is answered 400 naming it, and the SDK drops that event and
+ * resends the others. Delivered now, they would be delivered again with the resend; so such an upload delivers
+ * nothing: the refused events (at ingestion, or by a dry run of the mapping) are answered, the others are held back,
+ * and the SDK's resend is their one delivery. Undefined when the upload has no refused event (deliver it as usual).
+ * A lone event needs no dry run: refused, it leaves nothing to resend.
+ */
+export async function refuseMixedUpload(
+  dryRun: (events: unknown[]) => Promise<EventResult[]>,
+  admission: Admission
+): Promise<ServiceResult[] | undefined> {
+  const positions = admittedPositions(admission)
+  if (positions.length === 0) return undefined
+  const refusals = ingestionRefusals(admission)
+  if (refusals.size === 0) {
+    if (positions.length === 1) return undefined
+    const mapped = await dryRun(positions.map((index) => admission.events[index]))
+    mapped.forEach((result, position) => {
+      const index = positions[position]
+      if ('retryable' in result && !result.retryable) refusals.set(index, { ...result, index })
+    })
+    if (refusals.size === 0) return undefined
+  }
+  return admission.events.map((_event, index) => refusals.get(index) ?? heldBack(index))
+}
+
 /**
  * Delivers the admitted events of one request through its batcher and answers every event, in order: refused at
  * ingestion (400), or the engine's result, or, when the batch is not done within the time budget, retryable (503)
@@ -50,14 +94,12 @@ export async function deliverAdmitted(
   batcher: LingerBatcher,
   admission: Admission
 ): Promise<ServiceResult[]> {
-  const positions = admission.events.flatMap((_event, index) => (admission.refused.has(index) ? [] : [index]))
+  const positions = admittedPositions(admission)
   const submitted = batcher.submit(positions.map((index) => admission.events[index]))
   const timed = await within(submitted, ctx.budgetMs)
   if (!timed.done) void submitted.then((late) => ctx.metrics.deliveredAfterBudget(source, late))
   const results: ServiceResult[] = new Array(admission.events.length)
-  for (const [index, problem] of admission.refused) {
-    results[index] = { index, status: 400, error: problem.message, retryable: false, limit: problem.reason }
-  }
+  for (const [index, refusal] of ingestionRefusals(admission)) results[index] = refusal
   positions.forEach((index, position) => {
     results[index] = timed.done ? { ...timed.value[position], index } : outOfTime(index, ctx.budgetMs)
   })

@@ -3,7 +3,7 @@ import { parseAmplitudeUpload, parseWebhookEvent } from './amplitude'
 import { basicAuthUser, headerKey, keyHint } from './auth'
 import type { LingerBatcher } from './batcher'
 import { parseJson, readBody, type BodyResult } from './body'
-import { deliverAdmitted, recordAnswer, type DeliveryContext } from './deliver'
+import { deliverAdmitted, recordAnswer, refuseMixedUpload, type DeliveryContext } from './deliver'
 import { admit, type EventLimits } from './limits'
 import type { IngestSource } from './metrics'
 import { summarize, type ServiceResult } from './outcome'
@@ -12,12 +12,15 @@ import { amplitudeError, amplitudeReply, segmentError, segmentReply, webhookErro
 import type { Endpoint } from './router'
 import { parseSegmentBatch, parseSegmentMessage } from './segment'
 import type { Reply } from './types'
+import type { EventResult } from '../runner/engine'
 
 /** One configured key: a batcher per input format in front of its pixel's engine. */
 export interface Source {
   keyId: string
   segment: LingerBatcher
   amplitude: LingerBatcher
+  /** The engine's dry run of Amplitude events (nothing sent): what the send would refuse. */
+  mapAmplitude: (events: unknown[]) => Promise<EventResult[]>
 }
 
 export interface HandlerContext extends DeliveryContext {
@@ -84,8 +87,8 @@ async function handleSegment(
 }
 
 /**
- * Each event is mapped once, by the send: the answer then says what became of each. Events refused for good are
- * answered as Amplitude's 400 naming them, so the SDK drops exactly those (see amplitudeReply).
+ * An upload with an event refused for good delivers nothing and is answered as Amplitude's 400 naming the refused
+ * ones, so the SDK drops exactly those and resends the others, whose one delivery that is (see refuseMixedUpload).
  */
 async function handleAmplitudeUpload(req: IncomingMessage, ctx: HandlerContext, receivedAt: number): Promise<Reply> {
   const raw = await readRequestBody(req, ctx)
@@ -100,7 +103,11 @@ async function handleAmplitudeUpload(req: IncomingMessage, ctx: HandlerContext, 
   const source = ctx.sources.get(parsed.apiKey)
   // "Invalid API key" is the prefix on which Amplitude's SDKs drop the batch instead of retrying it.
   if (!source) return amplitudeError(401, `Invalid API key: ${keyHint(parsed.apiKey)}`, {}, UNKNOWN_KEY_NOTE)
-  const results = await answerEvents(ctx, 'amplitude', source, source.amplitude, admit(parsed.events, ctx.limits))
+  const admission = admit(parsed.events, ctx.limits)
+  const results =
+    (await refuseMixedUpload(source.mapAmplitude, admission)) ??
+    (await deliverAdmitted(ctx, 'amplitude', source.amplitude, admission))
+  recordAnswer(ctx, 'amplitude', source.keyId, admission.events, results)
   return { ...amplitudeReply(summarize(results), parsed.events, raw.bytes.length, ctx.now()), keyId: source.keyId }
 }
 

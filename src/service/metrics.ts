@@ -4,8 +4,11 @@ import type { ServiceResult as EventResult } from './outcome'
 /** The protocol an event came in by: Segment's API (and RudderStack's), Amplitude's HTTP V2 API, its webhook. */
 export type IngestSource = 'segment' | 'amplitude' | 'webhook'
 
-/** Why the client is asked to resend: Meta's rate limit, Meta or the network unavailable, the time budget spent. */
-export type RetryReason = 'rate_limited' | 'unavailable' | 'budget'
+/**
+ * Why the client is asked to resend: Meta's rate limit, Meta or the network unavailable, the time budget spent, or
+ * held back (another event of its Amplitude upload was refused, and the SDK resends the others without it).
+ */
+export type RetryReason = 'rate_limited' | 'unavailable' | 'budget' | 'held_back'
 
 const PREFIX = 'meta_pixel_'
 
@@ -76,6 +79,7 @@ function metaErrorCode(error: string): string | undefined {
 }
 
 function retryReason(result: Extract<EventResult, { retryable: boolean }>): RetryReason {
+  if (result.heldBack) return 'held_back'
   if (result.status === 429) return 'rate_limited'
   return result.budget ? 'budget' : 'unavailable'
 }

@@ -7,6 +7,8 @@ export type ServiceResult = EventResult & {
   limit?: LimitReason
   /** Not finished within the request's time budget (answered retryable; the delivery may still complete). */
   budget?: boolean
+  /** Not sent: another event of its Amplitude upload was refused, and the SDK resends it without that one. */
+  heldBack?: boolean
 }
 
 export interface FailedEvent {
@@ -25,6 +27,8 @@ export interface RequestOutcome {
   failed: FailedEvent[]
   /** Still undeliverable after the service's own retries: the sender must resend them. */
   retryable: FailedEvent[]
+  /** Not sent because others of their upload were refused: the sender resends them without those. */
+  heldBack: number
   /** Some retryable event was rate-limited by Meta. */
   rateLimited: boolean
 }
@@ -36,11 +40,13 @@ export function summarize(results: ServiceResult[]): RequestOutcome {
     skipped: 0,
     failed: [],
     retryable: [],
+    heldBack: 0,
     rateLimited: false
   }
   results.forEach((result, index) => {
     if ('skipped' in result) outcome.skipped++
     else if (!('retryable' in result)) outcome.delivered++
+    else if (result.heldBack) outcome.heldBack++
     else {
       const failure = { index, status: result.status, error: result.error }
       if (result.retryable) {
@@ -60,6 +66,7 @@ export function countsNote(outcome: RequestOutcome): string {
     `delivered=${outcome.delivered}`,
     `skipped=${outcome.skipped}`,
     `failed=${outcome.failed.length}${failedStatuses ? `(${failedStatuses})` : ''}`,
-    `retry=${outcome.retryable.length}${outcome.rateLimited ? '(rate-limited)' : ''}`
+    `retry=${outcome.retryable.length}${outcome.rateLimited ? '(rate-limited)' : ''}`,
+    ...(outcome.heldBack > 0 ? [`held=${outcome.heldBack}`] : [])
   ].join(' ')
 }

@@ -54,10 +54,7 @@ export function amplitudeError(
   return { status, body: { code: status, error, ...extra }, note }
 }
 
-/**
- * 400 naming the refused events by index: the SDK drops exactly those and resends the others, and none of them
- * has been sent to Meta yet, so nothing is delivered twice.
- */
+/** 400 naming the refused events by index: the SDK drops exactly those and resends the others. */
 export function amplitudeInvalid(events: unknown[], invalid: InvalidEvent[]): Reply {
   return amplitudeError(400, invalidSummary(invalid), invalidFieldsReport(events, invalid), `invalid=${invalid.length}`)
 }
@@ -70,9 +67,9 @@ export function amplitudeReply(outcome: RequestOutcome, events: unknown[], paylo
     const throttled = outcome.retryable.filter((failure) => failure.status === 429).map((failure) => failure.index)
     return { ...amplitudeError(429, retryReason(outcome), { throttled_events: throttled }), note }
   }
-  // Refused for good: a 400 naming them makes the SDK drop exactly those. It resends the others, which were
-  // delivered already: Meta drops those copies by event_id (the insert_id), so nothing is reported delivered that
-  // was not, and nothing is lost.
+  // Refused for good: a 400 naming them makes the SDK drop exactly those and resend the others. Those were held
+  // back (refuseMixedUpload) unless only the send found the refusal (Meta refused an event the destination's checks
+  // passed): then they were delivered, and Meta drops the resent copies by event_id (the insert_id).
   if (outcome.failed.length > 0) return { ...amplitudeInvalid(events, outcome.failed), note }
   return {
     status: 200,

@@ -39,7 +39,7 @@ function buildSources(options: ServiceOptions): Map<string, Source> {
   const entries = Object.entries(options.sources ?? {})
   if (entries.length === 0) throw new Error('The ingest service needs at least one source key')
   const lingerMs = options.lingerMs ?? DEFAULT_LINGER_MS
-  const shared = new Map<RunnerConfig, Pick<Source, 'segment' | 'amplitude'>>()
+  const shared = new Map<RunnerConfig, Omit<Source, 'keyId'>>()
   const sources = new Map<string, Source>()
   for (const [key, config] of entries) {
     // The key is a credential: errors name it by fingerprint only.
@@ -54,7 +54,8 @@ function buildSources(options: ServiceOptions): Map<string, Source> {
       }
       pipeline = {
         segment: new LingerBatcher(async (events) => (await engine.send(events, 'segment')).results, lingerMs),
-        amplitude: new LingerBatcher(async (events) => (await engine.send(events, 'amplitude')).results, lingerMs)
+        amplitude: new LingerBatcher(async (events) => (await engine.send(events, 'amplitude')).results, lingerMs),
+        mapAmplitude: (events) => engine.map(events, 'amplitude')
       }
       shared.set(config, pipeline)
     }

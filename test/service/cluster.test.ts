@@ -1,9 +1,12 @@
 import { createInstance } from '@amplitude/analytics-node'
 import { Analytics } from '@segment/analytics-node'
 import RudderAnalytics from '@rudderstack/rudder-sdk-node'
+import { writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { request } from 'undici'
-import { startCli, stopChildren } from '../cli/support'
-import { amplitudePurchase, orderCompleted } from './support'
+import { runCli, startCli, stopChildren, tempDir } from '../cli/support'
+import { ACCESS_TOKEN, amplitudePurchase, orderCompleted, PIXEL_ID } from './support'
 
 // The compiled CLI (jest's global setup builds dist/) in cluster mode, with real SDKs in front of it.
 const KEY = 'cluster-write-key-0123456789'
@@ -151,4 +154,94 @@ describe('serve --workers: the socket stays open across a worker crash', () => {
     expect(amplitudeIds.filter((id) => !delivered.has(id))).toEqual([])
     expect(await served.stop('SIGTERM')).toBe(0)
   }, 120_000)
+})
+
+const errorLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('meta-pixel:'))
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('serve --workers: workers that cannot start', () => {
+  it('exits 1 with one message naming the cause when the workers cannot listen (the port is taken)', async () => {
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    const { port } = holder.address() as AddressInfo
+    try {
+      const result = await runCli(['serve', '--port', String(port), '--workers', '2', '--write-key', KEY])
+
+      expect(result.code).toBe(1)
+      expect(result.stdout).toBe('')
+      expect(errorLines(result.stderr)).toEqual([
+        `meta-pixel: the service could not start: cannot listen on 127.0.0.1:${port}: bind EADDRINUSE 127.0.0.1:${port}`
+      ])
+      expect(result.stderr).not.toMatch(/listening/)
+    } finally {
+      holder.close()
+    }
+  }, 60_000)
+
+  it('replaces a dead worker, and stops with exit 1 and the cause when its replacements keep failing', async () => {
+    const dir = tempDir()
+    const path = dir.file('config.json')
+    writeFileSync(path, JSON.stringify({ pixelId: PIXEL_ID, writeKeys: [KEY] }))
+    try {
+      const serve = startCli(['serve', '--port', '0', '--workers', '2', '--sandbox', '--config', path])
+      await serve.firstLine
+      const [victim, survivor] = [...serve.output().stderr.matchAll(/worker (\d+) listening/g)].map((m) => Number(m[1]))
+      // A deploy breaks the config file while the service runs; a replacement worker reads it again.
+      writeFileSync(path, JSON.stringify({ pixelId: PIXEL_ID, access_token: ACCESS_TOKEN, writeKeys: [KEY] }))
+      process.kill(victim, 'SIGKILL')
+      const result = await serve.exited
+
+      const cause = `unknown key "access_token" in the config file ${path}; did you mean "accessToken"?`
+      expect(result.code).toBe(1)
+      expect(errorLines(result.stderr)).toEqual([
+        `meta-pixel: the service stopped: 5 workers in a row failed at start-up: ${cause}`
+      ])
+      expect(result.stderr).toContain(`worker ${victim} died (SIGKILL); starting a replacement`)
+      const retries = result.stderr.split('\n').filter((line) => line.startsWith('a replacement worker failed'))
+      expect(retries).toEqual(
+        [100, 200, 400, 800].map((ms) => `a replacement worker failed at start-up (${cause}); trying again in ${ms} ms`)
+      )
+      expect(result.stderr).not.toContain(ACCESS_TOKEN)
+      // The worker that still ran was drained before the primary exited.
+      expect(isRunning(survivor)).toBe(false)
+    } finally {
+      dir.remove()
+    }
+  }, 60_000)
+
+  it('keeps the running workers when a rolling restart meets a worker that cannot start', async () => {
+    const dir = tempDir()
+    const path = dir.file('config.json')
+    writeFileSync(path, JSON.stringify({ pixelId: PIXEL_ID, writeKeys: [KEY] }))
+    try {
+      const serve = startCli(['serve', '--port', '0', '--workers', '2', '--sandbox', '--config', path])
+      const url = await serve.firstLine
+      writeFileSync(path, '{"pixelId": ')
+      serve.child.kill('SIGHUP')
+      await new Promise<void>((resolve) => {
+        const check = () => (/rolling restart failed/.test(serve.output().stderr) ? resolve() : undefined)
+        serve.child.stderr.on('data', check)
+        check()
+      })
+
+      const health = await request(`${url}/health`)
+      expect(health.statusCode).toBe(200)
+      await health.body.dump()
+      expect(serve.output().stderr).toContain(
+        `rolling restart failed: cannot read the config file ${path}: Unexpected end of JSON input`
+      )
+      serve.child.kill('SIGTERM')
+      expect((await serve.exited).code).toBe(0)
+    } finally {
+      dir.remove()
+    }
+  }, 60_000)
 })

@@ -248,8 +248,7 @@ describe('Amplitude HTTP V2 API', () => {
     expect(Math.abs((received.event.event_time as number) - Date.now() / 1000)).toBeLessThan(60)
   })
 
-  it('maps each event once: delivers the good events and answers 400 naming the bad ones, which the SDK drops', async () => {
-    const mapSpy = jest.spyOn(Engine.prototype, 'map')
+  it('delivers nothing from an upload with refused events, answers 400 naming them, and the resend delivers once', async () => {
     const { event_type: _eventType, ...noEventType } = amplitudePurchase('bad-1')
     const badCurrency = amplitudePurchase('bad-2')
     badCurrency.event_properties = { ...(badCurrency.event_properties as object), currency: 'ZZZZ' }
@@ -260,18 +259,43 @@ describe('Amplitude HTTP V2 API', () => {
     expect(first.status).toBe(400)
     expect(first.body).toEqual({
       code: 400,
-      error: expect.stringContaining('[1] Amplitude event has no event_type'),
+      error: 'Invalid events: [1] Amplitude event has no event_type; [3] currency "ZZZZ" is not an ISO-4217 code',
       events_with_missing_fields: { event_type: [1] },
       events_with_invalid_fields: { event: [3] }
     })
-    expect(eventIds(harness.sandbox)).toEqual(['good-1', 'good-2'])
+    // The good events are held back: Amplitude's SDK resends them, and that is their one delivery.
+    expect(harness.sandbox.requests()).toBe(0)
+    const metrics = (await harness.service.metrics.metrics()).split('\n')
+    expect(metrics).toContain('meta_pixel_events_retry_total{source="amplitude",reason="held_back"} 2')
 
-    // What the SDK sends next: the events not named in the answer, copies Meta drops by their event_id.
+    // What the SDK sends next: the events not named in the answer.
     const second = await call(`${url}/2/httpapi`, { body: { api_key: API_KEY, events: [events[0], events[2]] } })
     expect(second.status).toBe(200)
-    expect(eventIds(harness.sandbox)).toEqual(['good-1', 'good-2', 'good-1', 'good-2'])
-    expect(mapSpy).not.toHaveBeenCalled()
-    mapSpy.mockRestore()
+    expect(eventIds(harness.sandbox)).toEqual(['good-1', 'good-2'])
+    expect(harness.logs.filter((line) => line.startsWith('POST /2/httpapi'))).toEqual([
+      expect.stringMatching(/ 400 \d+ms key=\S+ events=4 delivered=0 skipped=0 failed=2\(400\) retry=0 held=2$/),
+      expect.stringMatching(/ 200 \d+ms key=\S+ events=2 delivered=2 skipped=0 failed=0 retry=0$/)
+    ])
+  })
+
+  it('maps a lone event once, by the send: refused, it leaves nothing for the SDK to resend', async () => {
+    const mapSpy = jest.spyOn(Engine.prototype, 'map')
+    const { event_type: _eventType, ...noEventType } = amplitudePurchase('lone-bad')
+    try {
+      const good = await call(`${url}/2/httpapi`, { body: { api_key: API_KEY, events: [amplitudePurchase('lone')] } })
+      const bad = await call(`${url}/2/httpapi`, { body: { api_key: API_KEY, events: [noEventType] } })
+
+      expect(good.status).toBe(200)
+      expect(bad.body).toEqual({
+        code: 400,
+        error: 'Invalid events: [0] Amplitude event has no event_type',
+        events_with_missing_fields: { event_type: [0] }
+      })
+      expect(eventIds(harness.sandbox)).toEqual(['lone'])
+      expect(mapSpy).not.toHaveBeenCalled()
+    } finally {
+      mapSpy.mockRestore()
+    }
   })
 
   it('answers 401 with Amplitude’s "Invalid API key" prefix, on which the SDK drops instead of retrying', async () => {

@@ -159,19 +159,24 @@ describe('@amplitude/analytics-node against the service', () => {
     expect((received[0].event.user_data as { em: string[] }).em).toEqual([EMAIL_HASH])
   })
 
-  it('drops exactly the invalid event on a 400 and resends the others, which Meta dedups by event_id', async () => {
+  it('drops exactly the invalid event on a 400 and resends the others, each delivered once', async () => {
     const client = await amplitudeClient(harness.service.url)
     const good = ['g1', 'g2'].map((label) => client.track(purchaseEvent(label)).promise)
     const bad = client.track({ ...purchaseEvent('bad'), currency: 'ZZZZ', event_properties: { currency: 'ZZZZ' } })
     const results = await Promise.all([...good, bad.promise])
 
     expect(results.map((result) => result.code)).toEqual([200, 200, 400])
-    // Delivered with the first upload, and again with the SDK's resend after the 400: the same event_id each time.
+    expect(results[2].message).toBe('Invalid events: [2] currency "ZZZZ" is not an ISO-4217 code')
+    // The upload of three is refused whole (400 naming the bad one); the SDK's resend of the two is their delivery.
     const counts = countBy(eventIds(harness.sandbox))
     expect(Object.fromEntries(counts)).toEqual({
-      [results[0].event.insert_id as string]: 2,
-      [results[1].event.insert_id as string]: 2
+      [results[0].event.insert_id as string]: 1,
+      [results[1].event.insert_id as string]: 1
     })
+    expect(harness.logs.filter((line) => line.startsWith('POST /2/httpapi'))).toEqual([
+      expect.stringMatching(/ 400 \d+ms key=\S+ events=3 delivered=0 skipped=0 failed=1\(400\) retry=0 held=2$/),
+      expect.stringMatching(/ 200 \d+ms key=\S+ events=2 delivered=2 skipped=0 failed=0 retry=0$/)
+    ])
   })
 
   it('delivers every event exactly once when Meta rate-limits past the service’s retries (the SDK resends)', async () => {

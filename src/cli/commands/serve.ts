@@ -8,11 +8,11 @@ import type { EngineOptions } from '../../runner/engine'
 import type { Sandbox } from '../../sandbox'
 import { startIngestService } from '../../service'
 import type { IngestService, ServiceOptions } from '../../service'
-import { clusterMetricsText, runWorker, startPrimary } from '../../service/cluster'
+import { clusterMetricsText, failWorkerStartup, runWorker, startPrimary } from '../../service/cluster'
 import { parseTrustProxy, type TrustProxy } from '../../service/request-ip'
 import { readConfig } from '../config'
 import { mappingUrl, pageUrl, startEmbeddedSandbox } from '../embedded-sandbox'
-import { CliError, messageOf, UsageError } from '../errors'
+import { CliError, messageOf, redact, UsageError } from '../errors'
 import { addSandboxOption, integerIn, parsePort } from '../options'
 import { note, printLine } from '../output'
 import { reportOutcomesOverHttp, reportOutcomesTo } from '../sandbox-outcomes'
@@ -74,8 +74,8 @@ async function startService(
   }
 }
 
-/** A cluster worker: the same configuration as its primary, read again; it answers until the primary says drain. */
-async function runServeWorker(options: ServeOptions): Promise<void> {
+/** A cluster worker's service: the same configuration as its primary, read again. */
+async function startWorkerService(options: ServeOptions): Promise<IngestService> {
   const sandboxUrl = process.env[SANDBOX_URL_ENV]
   // The primary chose the sandbox: its workers deliver there too (it passes them its URL, nothing else).
   const { sources } = readSources({ ...options, sandbox: options.sandbox || sandboxUrl !== undefined })
@@ -83,7 +83,18 @@ async function runServeWorker(options: ServeOptions): Promise<void> {
   const engine: EngineOptions | undefined = sandboxUrl
     ? { ...reportOutcomesOverHttp(sandboxUrl), graphUrl: sandboxUrl }
     : undefined
-  const service = await startService(options, sources, { metricsText: clusterMetricsText, ...(engine && { engine }) })
+  return startService(options, sources, { metricsText: clusterMetricsText, ...(engine && { engine }) })
+}
+
+/** A cluster worker: it answers until the primary says drain; one that cannot start tells the primary why. */
+async function runServeWorker(options: ServeOptions): Promise<void> {
+  let service: IngestService
+  try {
+    service = await startWorkerService(options)
+  } catch (error) {
+    const message = error instanceof CliError ? error.message : `unexpected error: ${messageOf(error)}`
+    return failWorkerStartup(redact(message), error instanceof CliError ? error.exitCode : 1)
+  }
   const code = await runWorker(service, note)
   // Everything is answered; keep-alive sockets to Meta must not hold the worker open.
   process.exit(code)
@@ -131,7 +142,7 @@ async function runPrimary(options: ServeOptions, workers: number, sandbox?: Sand
     primary = await startPrimary({ workers, log: note })
   } catch (error) {
     await sandbox?.close()
-    throw new CliError(`the service could not start: ${messageOf(error)} (see the worker's message above)`)
+    throw new CliError(`the service could not start: ${messageOf(error)}`)
   }
   const restart = (signal: NodeJS.Signals) => {
     note(`${signal}: rolling restart of the workers…`)
@@ -147,15 +158,21 @@ async function runPrimary(options: ServeOptions, workers: number, sandbox?: Sand
     await primary.close()
     await sandbox?.close()
   })
+  // Workers that keep failing at start-up stop the service (the primary has drained the others by then).
+  const stopped = primary.failed.catch(async (error: unknown) => {
+    await sandbox?.close()
+    return new CliError(`the service stopped: ${messageOf(error)}`)
+  })
   printLine(primary.url)
   note(
     `Ingest service listening on ${primary.url} with ${workers} workers: Segment POST /v1/batch, Amplitude POST ` +
       '/2/httpapi. SIGHUP or SIGUSR2: rolling restart. Ctrl-C / SIGTERM: drain and stop.'
   )
   note(`Mapping preview: ${mappingUrl(primary.url)}`)
-  await closed
+  const failure = await Promise.race([closed, stopped])
   process.off('SIGHUP', restart)
   process.off('SIGUSR2', restart)
+  if (failure) throw failure
 }
 
 export async function runServe(options: ServeOptions): Promise<void> {
