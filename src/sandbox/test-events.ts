@@ -1,7 +1,6 @@
 import { isRecord } from '../lib/is-record'
-import { CUSTOMER_INFO_KEYS, HASHED_KEYS, isPresent } from './customer-keys'
+import { CUSTOMER_INFO_KEYS, HASHED_KEYS, isPresent, userDataLabel } from './customer-keys'
 import { dedupStatuses, type DedupStatus } from './dedup'
-import { userDataLabel } from './labels'
 import { matchEstimate, type MatchEstimate } from './match-quality'
 import type { RunnerOutcome } from './outcomes'
 import type { SandboxState } from './state'
