@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { startSandbox } from '../../src/sandbox'
 import type { Sandbox } from '../../src/sandbox'
-import { runCli, tempDir, stopChildren } from './support'
+import { metaAt, runCli, tempDir, stopChildren } from './support'
 
 afterEach(stopChildren)
 
@@ -19,7 +19,7 @@ afterAll(() => sandbox.close())
 describe('meta-pixel check', () => {
   it('prints ok and exits 0 for a token that may use the pixel', async () => {
     const result = await runCli(['check'], {
-      env: { META_GRAPH_URL: sandbox.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: PIXEL }
+      env: metaAt(sandbox.url, { token: TOKEN, pixel: PIXEL })
     })
 
     expect(result).toMatchObject({ code: 0, stdout: 'ok\n', stderr: '' })
@@ -31,7 +31,7 @@ describe('meta-pixel check', () => {
       const config = dir.file('settings.json')
       writeFileSync(config, JSON.stringify({ pixelId: PIXEL, accessToken: TOKEN }))
 
-      const result = await runCli(['check', '--config', config], { env: { META_GRAPH_URL: sandbox.url } })
+      const result = await runCli(['check', '--config', config], { env: metaAt(sandbox.url) })
 
       expect(result).toMatchObject({ code: 0, stdout: 'ok\n' })
     } finally {
@@ -43,7 +43,7 @@ describe('meta-pixel check', () => {
     const wrong = `${TOKEN}-but-wrong`
 
     const result = await runCli(['check'], {
-      env: { META_GRAPH_URL: sandbox.url, META_ACCESS_TOKEN: wrong, META_PIXEL_ID: PIXEL }
+      env: metaAt(sandbox.url, { token: wrong, pixel: PIXEL })
     })
 
     expect(result.code).toBe(1)
@@ -56,7 +56,7 @@ describe('meta-pixel check', () => {
 
   it('exits 1 for a pixel the token may not use', async () => {
     const result = await runCli(['check'], {
-      env: { META_GRAPH_URL: sandbox.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: '999999999999999' }
+      env: metaAt(sandbox.url, { token: TOKEN, pixel: '999999999999999' })
     })
 
     expect(result.code).toBe(1)
@@ -65,7 +65,7 @@ describe('meta-pixel check', () => {
   })
 
   it('exits 2 when no token is configured', async () => {
-    const result = await runCli(['check'], { env: { META_GRAPH_URL: sandbox.url, META_PIXEL_ID: PIXEL } })
+    const result = await runCli(['check'], { env: metaAt(sandbox.url, { pixel: PIXEL }) })
 
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(/^meta-pixel: META_PIXEL_ID names a Meta target but no access token/)
@@ -77,7 +77,7 @@ describe('meta-pixel check', () => {
     await closed.stop()
 
     const result = await runCli(['check'], {
-      env: { META_GRAPH_URL: closed.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: PIXEL }
+      env: metaAt(closed.url, { token: TOKEN, pixel: PIXEL })
     })
 
     expect(result.code).toBe(1)
@@ -115,7 +115,7 @@ describe('meta-pixel check', () => {
     })
     try {
       const result = await runCli(['check'], {
-        env: { META_GRAPH_URL: graph.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: PIXEL }
+        env: metaAt(graph.url, { token: TOKEN, pixel: PIXEL })
       })
 
       expect(result.code).toBe(1)
@@ -130,7 +130,7 @@ describe('meta-pixel check', () => {
 
   it('exits 2, before any request, for a pixel ID that is not digits', async () => {
     const result = await runCli(['check'], {
-      env: { META_GRAPH_URL: sandbox.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: 'abc' }
+      env: metaAt(sandbox.url, { token: TOKEN, pixel: 'abc' })
     })
 
     expect(result.code).toBe(2)

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { startSandbox } from '../../src/sandbox'
 import type { Sandbox } from '../../src/sandbox'
-import { jsonLines, runCli, tempDir, toJsonLines, trackEvent, stopChildren } from './support'
+import { jsonLines, metaAt, runCli, tempDir, toJsonLines, trackEvent, stopChildren } from './support'
 
 afterEach(stopChildren)
 
@@ -25,7 +25,7 @@ let env: Record<string, string>
 beforeEach(async () => {
   sandbox = await startSandbox({ accessTokens: [TOKEN], pixelIds: [PIXEL] })
   dir = tempDir()
-  env = { META_GRAPH_URL: sandbox.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: PIXEL }
+  env = metaAt(sandbox.url, { token: TOKEN, pixel: PIXEL })
 })
 afterEach(async () => {
   await sandbox.close()

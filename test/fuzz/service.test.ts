@@ -87,23 +87,19 @@ const call: fc.Arbitrary<Call> = fc.oneof(
 let graph: FakeGraph
 let service: IngestService
 const logLines: string[] = []
-const previousUrl = process.env.META_GRAPH_URL
 
 beforeAll(async () => {
   graph = await startFakeGraph()
-  process.env.META_GRAPH_URL = graph.url
   service = await startIngestService({
     sources: { [WRITE_KEY]: config, [API_KEY]: config },
     lingerMs: 1,
-    engine: { retry: { maxAttempts: 1 } },
+    engine: { retry: { maxAttempts: 1 }, graphUrl: graph.url },
     log: (line) => logLines.push(line)
   })
 })
 afterAll(async () => {
   await service?.close()
   await graph?.close()
-  if (previousUrl === undefined) delete process.env.META_GRAPH_URL
-  else process.env.META_GRAPH_URL = previousUrl
 })
 
 describe('the ingest service on arbitrary requests', () => {
