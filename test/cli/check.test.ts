@@ -1,6 +1,4 @@
 import { writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { startSandbox } from '../../src/sandbox'
 import type { Sandbox } from '../../src/sandbox'
 import { metaAt, runCli, tempDir, stopChildren } from './support'
@@ -73,8 +71,8 @@ describe('meta-pixel check', () => {
   })
 
   it('says Meta is unreachable, not that the credentials are invalid, when nothing answers', async () => {
-    const closed = await fakeGraph(() => undefined)
-    await closed.stop()
+    const closed = await startSandbox()
+    await closed.close()
 
     const result = await runCli(['check'], {
       env: metaAt(closed.url, { token: TOKEN, pixel: PIXEL })
@@ -109,10 +107,7 @@ describe('meta-pixel check', () => {
       /^meta-pixel: The access token is valid but has no permission to send events for pixel 123456789012345 \(Meta code 10\)/
     ]
   ])('words %s in plain words, never as "Credentials are invalid"', async (_name, answer, message) => {
-    const graph = await fakeGraph((res) => {
-      res.writeHead(answer.status, { 'content-type': 'text/plain' })
-      res.end(answer.body)
-    })
+    const graph = await startSandbox({ answer: () => ({ ...answer, headers: { 'content-type': 'text/plain' } }) })
     try {
       const result = await runCli(['check'], {
         env: metaAt(graph.url, { token: TOKEN, pixel: PIXEL })
@@ -124,7 +119,7 @@ describe('meta-pixel check', () => {
       expect(result.stderr).not.toMatch(/Credentials are invalid|Resending/)
       expect(result.stderr).not.toContain(TOKEN)
     } finally {
-      await graph.stop()
+      await graph.close()
     }
   })
 
@@ -146,17 +141,3 @@ describe('meta-pixel check', () => {
     expect(result.stderr).toMatch(/embedded sandbox \(--sandbox\)/)
   })
 })
-
-/** A Graph API stand-in on 127.0.0.1 that answers every request with `answer`. */
-async function fakeGraph(answer: (res: import('node:http').ServerResponse) => void) {
-  const server: Server = createServer((req, res) => {
-    req.resume()
-    answer(res)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-}
