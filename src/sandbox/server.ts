@@ -140,7 +140,11 @@ async function handleEvents(
   const raw = await readBody(req, ctx.maxBodyBytes)
   if (fault && !(await applyFault(fault, req, res, ctx, pixelId))) return
   const params = raw.tooLarge ? undefined : await parseParams(raw.bytes, req.headers['content-type'])
-  if (await answeredByScript(res, ctx, { method: 'POST', path: url.pathname, pixelId, body: params })) return
+  if (ctx.answer) {
+    const text = raw.tooLarge ? undefined : raw.bytes.toString('utf8')
+    const request: GraphRequest = { method: 'POST', path: url.pathname, pixelId, body: params, raw: text }
+    if (await answeredByScript(res, ctx, request)) return
+  }
 
   const trace = newFbtraceId()
   let eventCount = 0

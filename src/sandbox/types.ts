@@ -41,6 +41,8 @@ export interface GraphRequest {
   pixelId: string
   /** The parsed parameters of a POST (JSON or form), or undefined for a GET or a body that is not JSON. */
   body?: Record<string, unknown>
+  /** A POST's body as sent (UTF-8), for byte-exact assertions; undefined for a GET or a body over the limit. */
+  raw?: string
 }
 
 /** What the hook answers instead of the sandbox. */

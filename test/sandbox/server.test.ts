@@ -313,7 +313,7 @@ describe('faults', () => {
 })
 
 describe('the answer hook', () => {
-  it('answers an events request as scripted, JSON or text, after seeing its parsed body, and stores nothing', async () => {
+  it('answers an events request as scripted, JSON or text, after seeing its body as sent and parsed, and stores nothing', async () => {
     const seen: unknown[] = []
     const answers = [
       { status: 403, body: { error: { message: 'Permissions error', code: 10, fbtrace_id: 'T1' } } },
@@ -344,7 +344,8 @@ describe('the answer hook', () => {
       '<html><title>502 Bad Gateway</title></html>'
     ])
     expect([empty.status, empty.headers['content-type'], empty.text]).toEqual([500, undefined, ''])
-    expect(seen).toEqual(Array(3).fill({ method: 'POST', path: `/v26.0/${PIXEL}/events`, pixelId: PIXEL, body }))
+    const raw = JSON.stringify(body)
+    expect(seen).toEqual(Array(3).fill({ method: 'POST', path: `/v26.0/${PIXEL}/events`, pixelId: PIXEL, body, raw }))
     expect(sandbox.received()).toEqual([])
     expect(sandbox.requests()).toBe(3)
   })
