@@ -57,6 +57,17 @@ describe('meta-pixel send', () => {
     expectNoToken(result.stdout, result.stderr)
   })
 
+  it('META_GRAPH_URL, the override the README documents, names where events go, a trailing slash and all', async () => {
+    const file = dir.file('one.jsonl')
+    writeFileSync(file, toJsonLines(orders(1)))
+
+    const result = await runCli(['send', file], { env: metaAt(`${sandbox.url}/`, { token: TOKEN, pixel: PIXEL }) })
+
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual({ events: 1, delivered: 1, failed: 0, skipped: 0, requests: 1 })
+    expect((await sandboxEvents()).received.map((item) => item.event.event_id)).toEqual(['order-0'])
+  })
+
   it('rides out a rate limit, a 5xx and a dropped connection: every event delivered exactly once', async () => {
     const events = [...orders(20), ...Array.from({ length: 20 }, (_, i) => trackEvent('Lead', `lead-${i}`))]
     const file = dir.file('mixed.jsonl')
