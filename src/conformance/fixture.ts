@@ -22,15 +22,15 @@ export interface ResultExpectation {
 }
 
 export interface FixtureExpectation extends ResultExpectation {
-  /** The exact body of the one request the fake Graph API received. */
+  /** The exact body of the one request the sandbox (standing in for Meta) received. */
   request?: Record<string, unknown>
-  /** The exact bodies of every request the fake Graph API received, in order. */
+  /** The exact bodies of every request the sandbox (standing in for Meta) received, in order. */
   requests?: Record<string, unknown>[]
   /** One expectation per input, in order. */
   results?: ResultExpectation[]
 }
 
-/** What the fake Graph API answers to every request. */
+/** What Meta answers to every request of the fixture, in place of the sandbox's own answer. */
 export interface MetaResponse {
   status: number
   headers?: Record<string, string>
@@ -56,7 +56,7 @@ export interface Fixture {
   config?: Omit<RoutingConfig, 'mapping'>
   inputs: unknown[]
   metaResponse?: MetaResponse
-  /** map: Engine.map (dry run); send: Engine.send against the fake Graph API. Inferred when absent. */
+  /** map: Engine.map (dry run); send: Engine.send against the sandbox. Inferred when absent. */
   run: 'map' | 'send'
   expected: FixtureExpectation
 }

@@ -5,7 +5,7 @@ import { Engine } from '../runner/engine'
 import type { EventResult } from '../runner/engine'
 import { firstDifference, show } from './diff'
 import type { Fixture, ResultExpectation } from './fixture'
-import type { FakeGraph } from './fake-graph'
+import type { RecordingGraph } from './graph'
 
 /** The settings every fixture starts from (those of the destination tests); a fixture's `settings` override them. */
 export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = Object.freeze({
@@ -130,10 +130,10 @@ function checkResults(fixture: Fixture, results: EventResult[]): string | undefi
   return undefined
 }
 
-function checkRequests(fixture: Fixture, graph: FakeGraph | undefined): string | undefined {
+function checkRequests(fixture: Fixture, graph: RecordingGraph | undefined): string | undefined {
   const { request, requests } = fixture.expected
   if (request === undefined && requests === undefined) return undefined
-  const bodies = (graph?.requests ?? []).map((recorded) => recorded.body)
+  const bodies = graph?.bodies ?? []
   if (request !== undefined) {
     if (bodies.length !== 1) return `expected exactly 1 request to Meta but got ${bodies.length}`
     const difference = firstDifference(bodies[0], request, '$.request')
@@ -157,7 +157,7 @@ function checkRequests(fixture: Fixture, graph: FakeGraph | undefined): string |
  */
 export async function runFixture(
   fixture: Fixture,
-  graph?: FakeGraph,
+  graph?: RecordingGraph,
   base: BaseConfig = REFERENCE_CONFIG
 ): Promise<FixtureOutcome> {
   return withFrozenTime(fixture.now, async () => {
@@ -178,7 +178,7 @@ export async function runFixture(
     }
     let results: EventResult[]
     if (fixture.run === 'send') {
-      if (!graph) return failed('a send fixture needs the fake Graph API')
+      if (!graph) return failed('a send fixture needs the recording Graph API (the sandbox)')
       graph.reset(fixture.metaResponse)
       results = (await engine.send(fixture.inputs, fixture.source)).results
     } else {

@@ -1,5 +1,4 @@
-import { startFakeGraph } from './fake-graph'
-import type { FakeGraph } from './fake-graph'
+import { startRecordingGraph, type RecordingGraph } from './graph'
 import { loadFixtures, type LoadedFixture } from './load'
 import { runFixture, REFERENCE_CONFIG, type BaseConfig } from './run'
 
@@ -18,9 +17,9 @@ export interface SuiteRow {
   reason: string
 }
 
-/** A fake Graph API for the duration of fn; each fixture's engine is pointed at it. */
-async function withFakeGraph<T>(fn: (graph: FakeGraph) => Promise<T>): Promise<T> {
-  const graph = await startFakeGraph()
+/** The sandbox, recording, for the duration of fn; each fixture's engine is pointed at it. */
+async function withRecordingGraph<T>(fn: (graph: RecordingGraph) => Promise<T>): Promise<T> {
+  const graph = await startRecordingGraph()
   try {
     return await fn(graph)
   } finally {
@@ -45,7 +44,7 @@ export async function runSuite(
 ): Promise<SuiteRow[]> {
   const loaded = loadAll(roots)
   if (loaded.length === 0) return []
-  return withFakeGraph(async (graph) => {
+  return withRecordingGraph(async (graph) => {
     const rows: SuiteRow[] = []
     for (const entry of loaded) {
       if (!entry.ok) {

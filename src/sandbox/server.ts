@@ -31,7 +31,8 @@ import {
 import { parseOutcomes } from './outcomes'
 import { handlePage } from './page'
 import { SandboxState } from './state'
-import type { ExtraPage, Fault, Sandbox, SandboxOptions } from './types'
+import { sendScripted } from './script'
+import type { ExtraPage, Fault, GraphRequest, Sandbox, SandboxOptions } from './types'
 import { findRequestError } from './validate-request'
 import { parseJsonList } from './json-list'
 
@@ -50,6 +51,7 @@ interface Context {
   maxBodyBytes: number
   keepEvents: boolean
   extraPages?: ExtraPage
+  answer?: SandboxOptions['answer']
   /** Aborted by close(), so slow faults do not keep the process alive. */
   closing: AbortController
 }
@@ -137,6 +139,12 @@ async function handleEvents(
   // The body is read before any fault so that a fault answer never races the client's upload.
   const raw = await readBody(req, ctx.maxBodyBytes)
   if (fault && !(await applyFault(fault, req, res, ctx, pixelId))) return
+  const params = raw.tooLarge ? undefined : await parseParams(raw.bytes, req.headers['content-type'])
+  if (ctx.answer) {
+    const text = raw.tooLarge ? undefined : raw.bytes.toString('utf8')
+    const request: GraphRequest = { method: 'POST', path: url.pathname, pixelId, body: params, raw: text }
+    if (await answeredByScript(res, ctx, request)) return
+  }
 
   const trace = newFbtraceId()
   let eventCount = 0
@@ -154,7 +162,6 @@ async function handleEvents(
 
   if (!VERSION.test(version)) return reject(unknownVersionError(version, trace))
   if (raw.tooLarge) return reject(bodyTooLargeError(ctx.maxBodyBytes, trace))
-  const params = await parseParams(raw.bytes, req.headers['content-type'])
   if (!params) return reject(invalidJsonError(trace))
   eventCount = Array.isArray(params.data) ? params.data.length : 0
   if (!isAcceptedToken(ctx, findToken(req, params, url))) return reject(invalidTokenError(trace))
@@ -173,8 +180,16 @@ async function handleEvents(
   sendJson(res, 200, { events_received: events.length, messages: [], fbtrace_id: trace }, { 'x-fb-trace-id': trace })
 }
 
+/** True when the test's answer hook answered the request in the sandbox's stead. */
+async function answeredByScript(res: ServerResponse, ctx: Context, request: GraphRequest): Promise<boolean> {
+  const answer = await ctx.answer?.(request)
+  if (answer === undefined) return false
+  sendScripted(res, answer)
+  return true
+}
+
 /** GET /{version}/{pixel}?fields=id,name: what a destination's "test authentication" calls. */
-function handlePixel(
+async function handlePixel(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
@@ -182,6 +197,7 @@ function handlePixel(
   pixelId: string,
   ctx: Context
 ) {
+  if (await answeredByScript(res, ctx, { method: 'GET', path: url.pathname, pixelId })) return
   const trace = newFbtraceId()
   if (!VERSION.test(version)) return sendGraphError(res, unknownVersionError(version, trace))
   if (!isAcceptedToken(ctx, findToken(req, {}, url))) return sendGraphError(res, invalidTokenError(trace))
@@ -275,6 +291,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     keepEvents: options.keepEvents ?? true,
     extraPages: options.extraPages,
+    answer: options.answer,
     closing: new AbortController()
   }
   const server = createServer((req, res) => {

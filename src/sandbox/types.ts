@@ -24,6 +24,33 @@ export interface SandboxOptions {
    * stores nothing, so long benchmark runs keep the sandbox's memory flat; requests() still counts.
    */
   keepEvents?: boolean
+  /**
+   * Scripted answers, for tests that need an answer Meta gives rarely (an error envelope, an HTML page, a hold):
+   * called for every Graph request (events and pixel reads) before the sandbox checks it. An answer replaces the
+   * sandbox's own and is not stored; undefined lets the sandbox check and answer as Meta does. It may return a
+   * promise, to hold the request until the test lets it go. Faults queued with injectFaults come first.
+   */
+  answer?: (request: GraphRequest) => ScriptedAnswer | undefined | Promise<ScriptedAnswer | undefined>
+}
+
+/** A Graph request as the answer hook sees it. */
+export interface GraphRequest {
+  method: 'GET' | 'POST'
+  /** The path, e.g. /v26.0/123/events. */
+  path: string
+  pixelId: string
+  /** The parsed parameters of a POST (JSON or form), or undefined for a GET or a body that is not JSON. */
+  body?: Record<string, unknown>
+  /** A POST's body as sent (UTF-8), for byte-exact assertions; undefined for a GET or a body over the limit. */
+  raw?: string
+}
+
+/** What the hook answers instead of the sandbox. */
+export interface ScriptedAnswer {
+  status: number
+  headers?: Record<string, string>
+  /** An object is sent as JSON; a string is sent as it is (HTML, garbage, ""). Absent means an empty body. */
+  body?: unknown
 }
 
 export interface Fault {

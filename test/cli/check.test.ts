@@ -1,9 +1,7 @@
 import { writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { startSandbox } from '../../src/sandbox'
 import type { Sandbox } from '../../src/sandbox'
-import { runCli, tempDir, stopChildren } from './support'
+import { metaAt, runCli, tempDir, stopChildren } from './support'
 
 afterEach(stopChildren)
 
@@ -19,7 +17,7 @@ afterAll(() => sandbox.close())
 describe('meta-pixel check', () => {
   it('prints ok and exits 0 for a token that may use the pixel', async () => {
     const result = await runCli(['check'], {
-      env: { META_GRAPH_URL: sandbox.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: PIXEL }
+      env: metaAt(sandbox.url, { token: TOKEN, pixel: PIXEL })
     })
 
     expect(result).toMatchObject({ code: 0, stdout: 'ok\n', stderr: '' })
@@ -31,7 +29,7 @@ describe('meta-pixel check', () => {
       const config = dir.file('settings.json')
       writeFileSync(config, JSON.stringify({ pixelId: PIXEL, accessToken: TOKEN }))
 
-      const result = await runCli(['check', '--config', config], { env: { META_GRAPH_URL: sandbox.url } })
+      const result = await runCli(['check', '--config', config], { env: metaAt(sandbox.url) })
 
       expect(result).toMatchObject({ code: 0, stdout: 'ok\n' })
     } finally {
@@ -43,7 +41,7 @@ describe('meta-pixel check', () => {
     const wrong = `${TOKEN}-but-wrong`
 
     const result = await runCli(['check'], {
-      env: { META_GRAPH_URL: sandbox.url, META_ACCESS_TOKEN: wrong, META_PIXEL_ID: PIXEL }
+      env: metaAt(sandbox.url, { token: wrong, pixel: PIXEL })
     })
 
     expect(result.code).toBe(1)
@@ -56,7 +54,7 @@ describe('meta-pixel check', () => {
 
   it('exits 1 for a pixel the token may not use', async () => {
     const result = await runCli(['check'], {
-      env: { META_GRAPH_URL: sandbox.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: '999999999999999' }
+      env: metaAt(sandbox.url, { token: TOKEN, pixel: '999999999999999' })
     })
 
     expect(result.code).toBe(1)
@@ -65,7 +63,7 @@ describe('meta-pixel check', () => {
   })
 
   it('exits 2 when no token is configured', async () => {
-    const result = await runCli(['check'], { env: { META_GRAPH_URL: sandbox.url, META_PIXEL_ID: PIXEL } })
+    const result = await runCli(['check'], { env: metaAt(sandbox.url, { pixel: PIXEL }) })
 
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(/^meta-pixel: META_PIXEL_ID names a Meta target but no access token/)
@@ -73,11 +71,11 @@ describe('meta-pixel check', () => {
   })
 
   it('says Meta is unreachable, not that the credentials are invalid, when nothing answers', async () => {
-    const closed = await fakeGraph(() => undefined)
-    await closed.stop()
+    const closed = await startSandbox()
+    await closed.close()
 
     const result = await runCli(['check'], {
-      env: { META_GRAPH_URL: closed.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: PIXEL }
+      env: metaAt(closed.url, { token: TOKEN, pixel: PIXEL })
     })
 
     expect(result.code).toBe(1)
@@ -109,13 +107,10 @@ describe('meta-pixel check', () => {
       /^meta-pixel: The access token is valid but has no permission to send events for pixel 123456789012345 \(Meta code 10\)/
     ]
   ])('words %s in plain words, never as "Credentials are invalid"', async (_name, answer, message) => {
-    const graph = await fakeGraph((res) => {
-      res.writeHead(answer.status, { 'content-type': 'text/plain' })
-      res.end(answer.body)
-    })
+    const graph = await startSandbox({ answer: () => ({ ...answer, headers: { 'content-type': 'text/plain' } }) })
     try {
       const result = await runCli(['check'], {
-        env: { META_GRAPH_URL: graph.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: PIXEL }
+        env: metaAt(graph.url, { token: TOKEN, pixel: PIXEL })
       })
 
       expect(result.code).toBe(1)
@@ -124,13 +119,13 @@ describe('meta-pixel check', () => {
       expect(result.stderr).not.toMatch(/Credentials are invalid|Resending/)
       expect(result.stderr).not.toContain(TOKEN)
     } finally {
-      await graph.stop()
+      await graph.close()
     }
   })
 
   it('exits 2, before any request, for a pixel ID that is not digits', async () => {
     const result = await runCli(['check'], {
-      env: { META_GRAPH_URL: sandbox.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: 'abc' }
+      env: metaAt(sandbox.url, { token: TOKEN, pixel: 'abc' })
     })
 
     expect(result.code).toBe(2)
@@ -146,17 +141,3 @@ describe('meta-pixel check', () => {
     expect(result.stderr).toMatch(/embedded sandbox \(--sandbox\)/)
   })
 })
-
-/** A Graph API stand-in on 127.0.0.1 that answers every request with `answer`. */
-async function fakeGraph(answer: (res: import('node:http').ServerResponse) => void) {
-  const server: Server = createServer((req, res) => {
-    req.resume()
-    answer(res)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-}

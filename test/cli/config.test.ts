@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs'
 import { startSandbox } from '../../src/sandbox'
 import type { Sandbox } from '../../src/sandbox'
-import { runCli, startCli, stopChildren, tempDir, toJsonLines, trackEvent } from './support'
+import { metaAt, runCli, startCli, stopChildren, tempDir, toJsonLines, trackEvent } from './support'
 
 const TOKEN = 'EAAB-config-test-token-never-printed'
 const PIXEL = '123456789012345'
@@ -40,7 +40,7 @@ describe('misconfiguration exits 2 with the reason, for every command', () => {
   it('send: a pixel ID that is not digits, and nothing reaches Meta', async () => {
     const path = configFile({ pixelId: 'abc', accessToken: TOKEN })
 
-    const result = await runCli(['send', '--config', path], { env: { META_GRAPH_URL: sandbox.url }, input: lead })
+    const result = await runCli(['send', '--config', path], { env: metaAt(sandbox.url), input: lead })
 
     expectConfigError(
       result,
@@ -71,7 +71,7 @@ describe('misconfiguration exits 2 with the reason, for every command', () => {
   it('send: a config file without a token is an error, not a run against the sandbox', async () => {
     const path = configFile({ pixelId: PIXEL, access_token: TOKEN })
 
-    const typo = await runCli(['send', '--config', path], { env: { META_GRAPH_URL: sandbox.url }, input: lead })
+    const typo = await runCli(['send', '--config', path], { env: metaAt(sandbox.url), input: lead })
     expectConfigError(typo, `unknown key "access_token" in the config file ${path}; did you mean "accessToken"?`)
 
     const untokened = configFile({ pixelId: PIXEL })
@@ -87,7 +87,7 @@ describe('misconfiguration exits 2 with the reason, for every command', () => {
     const path = configFile({ pixelId: PIXEL, accessToken: TOKEN })
 
     const result = await runCli(['send', '--sandbox', '--config', path], {
-      env: { META_GRAPH_URL: sandbox.url },
+      env: metaAt(sandbox.url),
       input: lead
     })
 

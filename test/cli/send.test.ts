@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { startSandbox } from '../../src/sandbox'
 import type { Sandbox } from '../../src/sandbox'
-import { jsonLines, runCli, tempDir, toJsonLines, trackEvent, stopChildren } from './support'
+import { jsonLines, metaAt, runCli, tempDir, toJsonLines, trackEvent, stopChildren } from './support'
 
 afterEach(stopChildren)
 
@@ -25,7 +25,7 @@ let env: Record<string, string>
 beforeEach(async () => {
   sandbox = await startSandbox({ accessTokens: [TOKEN], pixelIds: [PIXEL] })
   dir = tempDir()
-  env = { META_GRAPH_URL: sandbox.url, META_ACCESS_TOKEN: TOKEN, META_PIXEL_ID: PIXEL }
+  env = metaAt(sandbox.url, { token: TOKEN, pixel: PIXEL })
 })
 afterEach(async () => {
   await sandbox.close()
@@ -55,6 +55,17 @@ describe('meta-pixel send', () => {
     expect(state.requests).toBe(3)
     expect(new Set(state.received.map((item) => item.event.event_id)).size).toBe(2500)
     expectNoToken(result.stdout, result.stderr)
+  })
+
+  it('META_GRAPH_URL, the override the README documents, names where events go, a trailing slash and all', async () => {
+    const file = dir.file('one.jsonl')
+    writeFileSync(file, toJsonLines(orders(1)))
+
+    const result = await runCli(['send', file], { env: metaAt(`${sandbox.url}/`, { token: TOKEN, pixel: PIXEL }) })
+
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual({ events: 1, delivered: 1, failed: 0, skipped: 0, requests: 1 })
+    expect((await sandboxEvents()).received.map((item) => item.event.event_id)).toEqual(['order-0'])
   })
 
   it('rides out a rate limit, a 5xx and a dropped connection: every event delivered exactly once', async () => {

@@ -21,6 +21,19 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra }
 }
 
+/**
+ * The child's settings for a Meta stand-in at `graphUrl` (a sandbox, a scripted server). The CLI has no flag for the
+ * Graph URL: META_GRAPH_URL, the override the README documents, is how its users point it elsewhere, so the tests
+ * do the same, in the child's environment only, never in this process's.
+ */
+export function metaAt(graphUrl: string, credentials: { token?: string; pixel?: string } = {}): Record<string, string> {
+  return {
+    META_GRAPH_URL: graphUrl,
+    ...(credentials.token !== undefined && { META_ACCESS_TOKEN: credentials.token }),
+    ...(credentials.pixel !== undefined && { META_PIXEL_ID: credentials.pixel })
+  }
+}
+
 const running = new Set<ChildProcessWithoutNullStreams>()
 
 export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {

@@ -1,13 +1,13 @@
 /**
  * Fuzzing the runner: arbitrary inputs and damaged Segment and Amplitude events through Engine.map (dry run) and
- * Engine.send against an in-process fake Graph API answering success or any Meta error.
+ * Engine.send against the sandbox (recording, as the conformance suite runs it), answering as Meta does or with any
+ * Meta error.
  * Properties: exactly one well-formed result per input, no framework crash turned into a batch-wide 500, hashed
  * keys only ever hold SHA-256 hex, and no error text carries the seeded personal data.
  */
 import { isIP } from 'node:net'
 import fc from 'fast-check'
-import { startFakeGraph } from '../../src/conformance/fake-graph'
-import type { FakeGraph } from '../../src/conformance/fake-graph'
+import { startRecordingGraph, type RecordingGraph } from '../../src/conformance/graph'
 import type { MetaResponse } from '../../src/conformance/fixture'
 import { Engine } from '../../src/runner/engine'
 import type { EventResult } from '../../src/runner/engine'
@@ -87,10 +87,10 @@ describe('Engine.map on arbitrary inputs', () => {
 })
 
 describe('Engine.send on arbitrary inputs and Meta answers', () => {
-  let graph: FakeGraph
+  let graph: RecordingGraph
 
   beforeAll(async () => {
-    graph = await startFakeGraph()
+    graph = await startRecordingGraph()
   })
   afterAll(async () => {
     await graph.close()
@@ -122,7 +122,7 @@ describe('Engine.send on arbitrary inputs and Meta answers', () => {
     }
   )
 
-  // Built once: the fake Graph API is started in beforeAll, so its URL is read when the engine is first used.
+  // Built once: the sandbox is started in beforeAll, so its URL is read when the engine is first used.
   let engine: Engine
   beforeAll(() => {
     engine = new Engine(
@@ -141,8 +141,8 @@ describe('Engine.send on arbitrary inputs and Meta answers', () => {
           throw new Error('a retryable failure although Meta accepted everything')
         }
         // Whatever reached Meta is hashed, and the one never-hashed key we can check is an IP address.
-        for (const request of graph.requests) {
-          for (const event of (request.body as { data?: { user_data?: Record<string, unknown> }[] }).data ?? []) {
+        for (const body of graph.bodies) {
+          for (const event of (body as { data?: { user_data?: Record<string, unknown> }[] }).data ?? []) {
             const problem = userDataProblem(event.user_data ?? {})
             if (problem) throw new Error(`sent to Meta: ${problem}`)
           }

@@ -1,12 +1,11 @@
 /**
  * Fuzzing the ingest service over HTTP: arbitrary bodies and damaged Segment and Amplitude events posted to every
- * endpoint, the service delivering to an in-process fake Graph API.
+ * endpoint, the service delivering to the in-process sandbox.
  * Properties: every request gets a classified JSON answer (never a 500 from an unexpected exception), a Segment batch
  * accounts for each of its messages exactly once, and neither answers nor log lines carry the seeded personal data.
  */
 import fc from 'fast-check'
-import { startFakeGraph } from '../../src/conformance/fake-graph'
-import type { FakeGraph } from '../../src/conformance/fake-graph'
+import { startSandbox, type Sandbox } from '../../src/sandbox'
 import { startIngestService } from '../../src/service'
 import type { IngestService } from '../../src/service'
 import { amplitudeSeeds, anyInput, piiIn, segmentSeeds } from './arbitraries'
@@ -84,26 +83,22 @@ const call: fc.Arbitrary<Call> = fc.oneof(
     .map(([path, body, headers]) => ({ path, headers, body, inputs: [] }))
 )
 
-let graph: FakeGraph
+let sandbox: Sandbox
 let service: IngestService
 const logLines: string[] = []
-const previousUrl = process.env.META_GRAPH_URL
 
 beforeAll(async () => {
-  graph = await startFakeGraph()
-  process.env.META_GRAPH_URL = graph.url
+  sandbox = await startSandbox()
   service = await startIngestService({
     sources: { [WRITE_KEY]: config, [API_KEY]: config },
     lingerMs: 1,
-    engine: { retry: { maxAttempts: 1 } },
+    engine: { retry: { maxAttempts: 1 }, graphUrl: sandbox.url },
     log: (line) => logLines.push(line)
   })
 })
 afterAll(async () => {
   await service?.close()
-  await graph?.close()
-  if (previousUrl === undefined) delete process.env.META_GRAPH_URL
-  else process.env.META_GRAPH_URL = previousUrl
+  await sandbox?.close()
 })
 
 describe('the ingest service on arbitrary requests', () => {

@@ -36,7 +36,12 @@ describe('describeDefinition', () => {
       'physical_store'
     )
     const userData = view.fields.find((field) => field.key === 'user_data')
-    expect(userData?.properties?.find((field) => field.key === 'email')?.label).toBe('Email')
+    const labelOf = (key: string) => userData?.properties?.find((field) => field.key === key)?.label
+    expect(labelOf('email')).toBe('Email')
+    expect(labelOf('phone')).toBe('Phone Number')
+    expect(labelOf('zip')).toBe('Zip Code')
+    expect(labelOf('client_user_agent')).toBe('Client User Agent')
+    expect(labelOf('fbp')).toBe('Browser ID (fbp)')
     const purchase = view.presets.find((preset) => preset.name === 'Purchase')
     expect(purchase?.mapping.event_name).toBe('Purchase')
     expect(purchase?.subscribe).toContain('event = "Order Completed"')

@@ -1,11 +1,10 @@
-import { createServer } from 'node:http'
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { startSandbox } from '../../src/sandbox'
 
 /**
- * A fake Graph API on 127.0.0.1 that records every request body and the most requests it ever held at once. With
- * `holdUntil`, it answers only once that many requests are in flight (or, to stay live when fewer can come, on the
- * shortly after the last one arrived), so a sender that could exceed a limit gets every chance to.
+ * The sandbox, recording every events request body as sent and the most requests it ever held at once. With
+ * `holdUntil`, it lets requests through (to be checked and accepted as Meta does) only once that many are in
+ * flight (or, to stay live when fewer can come, shortly after the last one arrived), so a sender that could exceed
+ * a limit gets every chance to.
  */
 export interface RecordingGraph {
   url: string
@@ -16,45 +15,38 @@ export interface RecordingGraph {
 
 export async function startRecordingGraph(holdUntil = 1): Promise<RecordingGraph> {
   const bodies: string[] = []
-  const held: ServerResponse[] = []
+  const held: (() => void)[] = []
   let inFlight = 0
   let max = 0
   let timer: NodeJS.Timeout | undefined
-  const answer = (response: ServerResponse, count: number) => {
-    inFlight--
-    response.writeHead(200, { 'content-type': 'application/json' })
-    response.end(JSON.stringify({ events_received: count, fbtrace_id: 'RECORDED' }))
-  }
   const release = () => {
-    for (const response of held.splice(0)) answer(response, (response as ServerResponse & { count: number }).count)
+    for (const letGo of held.splice(0)) letGo()
   }
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    let body = ''
-    request.setEncoding('utf8').on('data', (text: string) => (body += text))
-    request.on('end', () => {
+  const sandbox = await startSandbox({
+    keepEvents: false,
+    answer: async (request) => {
       inFlight++
       max = Math.max(max, inFlight)
-      bodies.push(body)
-      const count = (JSON.parse(body) as { data: unknown[] }).data.length
-      held.push(Object.assign(response, { count }))
+      bodies.push(request.raw ?? '')
+      const letThrough = new Promise<void>((resolve) => held.push(resolve))
       if (inFlight >= holdUntil) release()
       else {
         // Liveness only: a sender that keeps to its limit never reaches holdUntil, so answers come a little later.
         clearTimeout(timer)
         timer = setTimeout(release, 30)
       }
-    })
+      await letThrough
+      inFlight--
+      return undefined
+    }
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: sandbox.url,
     bodies,
     maxInFlight: () => max,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
+    close: () => {
+      clearTimeout(timer)
+      return sandbox.close()
+    }
   }
 }

@@ -334,6 +334,103 @@ describe('faults', () => {
   })
 })
 
+describe('the answer hook', () => {
+  it('answers an events request as scripted, JSON or text, after seeing its body as sent and parsed, and stores nothing', async () => {
+    const seen: unknown[] = []
+    const answers = [
+      { status: 403, body: { error: { message: 'Permissions error', code: 10, fbtrace_id: 'T1' } } },
+      { status: 502, headers: { 'x-proxy': 'edge' }, body: '<html><title>502 Bad Gateway</title></html>' },
+      { status: 500 }
+    ]
+    await start({
+      answer: (request) => {
+        seen.push(request)
+        return answers.shift()
+      }
+    })
+    const body = { data: [validLead()], test_event_code: 'TEST1' }
+
+    const envelope = await postJson(body)
+    const html = await postJson(body)
+    const empty = await postJson(body)
+
+    expect([envelope.status, envelope.headers['content-type'], envelope.text]).toEqual([
+      403,
+      'application/json; charset=utf-8',
+      '{"error":{"message":"Permissions error","code":10,"fbtrace_id":"T1"}}'
+    ])
+    expect([html.status, html.headers['content-type'], html.headers['x-proxy'], html.text]).toEqual([
+      502,
+      'text/html; charset=utf-8',
+      'edge',
+      '<html><title>502 Bad Gateway</title></html>'
+    ])
+    expect([empty.status, empty.headers['content-type'], empty.text]).toEqual([500, undefined, ''])
+    const raw = JSON.stringify(body)
+    expect(seen).toEqual(Array(3).fill({ method: 'POST', path: `/v26.0/${PIXEL}/events`, pixelId: PIXEL, body, raw }))
+    expect(sandbox.received()).toEqual([])
+    expect(sandbox.requests()).toBe(3)
+  })
+
+  it('lets the sandbox check and answer as Meta does when it answers nothing', async () => {
+    await start({ answer: () => undefined })
+
+    const valid = await postJson({ data: [validLead()] })
+    const invalid = await postJson({ data: [{ ...validLead(), event_name: '' }] })
+
+    expect(valid.status).toBe(200)
+    expect(valid.json()).toMatchObject({ events_received: 1 })
+    expect(invalid.status).toBe(400)
+    expect(invalid.json().error.code).toBe(100)
+    expect(sandbox.received()).toHaveLength(1)
+  })
+
+  it('holds a request until its promise settles, then answers', async () => {
+    let letGo = () => {}
+    const held = new Promise<void>((resolve) => (letGo = resolve))
+    let arrived = () => {}
+    const arrival = new Promise<void>((resolve) => (arrived = resolve))
+    await start({
+      answer: async () => {
+        arrived()
+        await held
+        return undefined
+      }
+    })
+    let answered = false
+    const pending = postJson({ data: [validLead()] }).then((res) => {
+      answered = true
+      return res
+    })
+
+    await arrival
+    expect(answered).toBe(false)
+    expect(sandbox.received()).toEqual([])
+    letGo()
+
+    expect((await pending).status).toBe(200)
+    expect(sandbox.received()).toHaveLength(1)
+  })
+
+  it('answers a pixel read as scripted, and comes after a queued fault', async () => {
+    const seen: unknown[] = []
+    await start({
+      answer: (request) => {
+        seen.push(request)
+        return { status: 400, body: { error: { message: 'limit', code: 17 } } }
+      }
+    })
+    sandbox.injectFaults({ kind: 'server_error' })
+
+    const read = await getText(`${sandbox.url}/v26.0/${PIXEL}?fields=id,name`)
+    const faulted = await postJson({ data: [validLead()] })
+
+    expect([read.status, read.text]).toEqual([400, '{"error":{"message":"limit","code":17}}'])
+    expect(faulted.status).toBe(500)
+    expect(seen).toEqual([{ method: 'GET', path: `/v26.0/${PIXEL}`, pixelId: PIXEL }])
+  })
+})
+
 describe('GET /{version}/{pixel} (authentication test)', () => {
   it('returns the pixel id and name', async () => {
     await start({ accessTokens: [TOKEN], pixelIds: [PIXEL] })

@@ -3,7 +3,7 @@ import { parseOutcomes } from '../../src/sandbox/outcomes'
 import { SandboxState } from '../../src/sandbox/state'
 import { MAX_VIEW_ROWS, testEventsView } from '../../src/sandbox/test-events'
 import { startSandbox, type Sandbox } from '../../src/sandbox'
-import { EM_HASH, NOW_MS, PH_HASH, USER_AGENT, validLead, validPurchase } from './fixtures'
+import { EM_HASH, NOW_MS, PH_HASH, USER_AGENT, validLead, validPurchase, withUserData } from './fixtures'
 
 function stateWith(
   received: { event: Record<string, unknown>; testEventCode?: string; at?: number }[],
@@ -64,6 +64,25 @@ describe('testEventsView', () => {
   it('shows an ISO-8601 event_time at the instant Meta reads, offset applied', () => {
     const lead = validLead({ event_time: '2026-11-22T13:59:30.250+02:00' })
     expect(testEventsView(stateWith([{ event: lead }])).rows[0].eventTime).toBe('2026-11-22T11:59:30.000Z')
+  })
+
+  it("labels click, browser and app identifiers under Meta's names, and leaves out a key Meta does not read", () => {
+    const event = withUserData(validLead(), {
+      em: EM_HASH,
+      zp: ['a'.repeat(64)],
+      fbc: 'fb.1.1700000000000.abc',
+      fbp: 'fb.1.1700000000000.123',
+      madid: 'ad-1',
+      nickname: 'x'
+    })
+    const labels = testEventsView(stateWith([{ event }])).rows[0].userData?.map(({ key, label }) => [key, label])
+    expect(labels).toEqual([
+      ['em', 'Email'],
+      ['zp', 'Zip Code'],
+      ['fbc', 'Click ID (fbc)'],
+      ['fbp', 'Browser ID (fbp)'],
+      ['madid', 'Mobile Advertiser ID']
+    ])
   })
 
   it('marks a live resend of a test event as kept and a second live one as deduplicated', () => {

@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { startSandbox, type Sandbox } from '../../src/sandbox'
 import { startIngestService } from '../../src/service'
 import { parseTrustProxy } from '../../src/service/request-ip'
 import {
@@ -60,41 +59,30 @@ describe('a poison event beside good traffic', () => {
   })
 })
 
-/** A Graph API stand-in that holds every events request until `release()`, then accepts it. */
-async function heldMeta(): Promise<{ url: string; held: Promise<void>; release(): void; server: Server }> {
+/** The sandbox, holding every events request until `release()`, then checking and accepting it as Meta does. */
+async function heldMeta(): Promise<{ held: Promise<void>; release(): void; sandbox: Sandbox }> {
   let release!: () => void
   const released = new Promise<void>((resolve) => (release = resolve))
   let heldResolve!: () => void
   const held = new Promise<void>((resolve) => (heldResolve = resolve))
-  const server = createServer((req, res) => {
-    let body = ''
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')))
-    req.on('end', () => {
+  const sandbox = await startSandbox({
+    answer: async () => {
       heldResolve()
-      void released.then(() => {
-        const count = (JSON.parse(body) as { data: unknown[] }).data.length
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ events_received: count }))
-      })
-    })
+      await released
+      return undefined
+    }
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, held, release, server }
+  return { held, release, sandbox }
 }
 
 describe('the time budget', () => {
-  const savedGraphUrl = process.env.META_GRAPH_URL
-  afterEach(() => {
-    if (savedGraphUrl === undefined) delete process.env.META_GRAPH_URL
-    else process.env.META_GRAPH_URL = savedGraphUrl
-  })
-
   it('answers retryable when Meta has not answered in time, and counts the late delivery apart', async () => {
     const meta = await heldMeta()
-    process.env.META_GRAPH_URL = meta.url
     const logs: string[] = []
     const service = await startIngestService({
       sources: { [WRITE_KEY]: firstPixel },
       requestBudgetMs: 50,
+      engine: { graphUrl: meta.sandbox.url },
       log: (line) => logs.push(line)
     })
     try {
@@ -111,8 +99,9 @@ describe('the time budget', () => {
       meta.release()
     } finally {
       await service.close()
-      meta.server.close()
+      await meta.sandbox.close()
     }
+    expect(eventIds(meta.sandbox)).toEqual(['slow-1'])
     const text = await service.metrics.metrics()
     expect(text).toContain('meta_pixel_events_retry_total{source="segment",reason="budget"} 1')
     expect(text).toContain('meta_pixel_events_delivered_late_total{source="segment"} 1')

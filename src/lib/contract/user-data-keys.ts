@@ -1,6 +1,7 @@
 /**
  * The user_data contract, stated once: every customer-information key Meta's Conversions API takes, with the
- * label Events Manager shows for it, whether Meta requires it hashed, the mapping field that fills it and the
+ * label Events Manager and Meta's customer-information parameters page give it (the mapping fields and the sandbox's
+ * Test Events page both show it), whether Meta requires it hashed, the mapping field that fills it and the
  * normaliser that prepares it. The mapping fields, the user-data types and the sandbox's key lists derive from
  * this table (meta-capi.md §4–§5).
  */
@@ -53,20 +54,20 @@ const asGiven = (raw: unknown) => passThrough(raw)
 /** In Meta's documented order, which is also the order of the keys in the events the destination sends. */
 export const USER_DATA_KEYS = [
   { key: 'em', label: 'Email', hashed: true, input: 'email', normalise: normaliseEmail, md5PassesThrough: true },
-  { key: 'ph', label: 'Phone number', hashed: true, input: 'phone', normalise: normalisePhone, md5PassesThrough: true },
+  { key: 'ph', label: 'Phone Number', hashed: true, input: 'phone', normalise: normalisePhone, md5PassesThrough: true },
   {
     key: 'fn',
-    label: 'First name',
+    label: 'First Name',
     hashed: true,
     input: 'first_name',
     normalise: normaliseName,
     md5PassesThrough: true
   },
-  { key: 'ln', label: 'Last name', hashed: true, input: 'last_name', normalise: normaliseName, md5PassesThrough: true },
+  { key: 'ln', label: 'Last Name', hashed: true, input: 'last_name', normalise: normaliseName, md5PassesThrough: true },
   { key: 'ge', label: 'Gender', hashed: true, input: 'gender', normalise: normaliseGender, md5PassesThrough: true },
   {
     key: 'db',
-    label: 'Date of birth',
+    label: 'Date of Birth',
     hashed: true,
     input: 'date_of_birth',
     normalise: normaliseDateOfBirth,
@@ -74,7 +75,7 @@ export const USER_DATA_KEYS = [
   },
   { key: 'ct', label: 'City', hashed: true, input: 'city', normalise: normaliseCity, md5PassesThrough: true },
   { key: 'st', label: 'State', hashed: true, input: 'state', normalise: normaliseState, md5PassesThrough: true },
-  { key: 'zp', label: 'Zip code', hashed: true, input: 'zip', normalise: normaliseZip, md5PassesThrough: true },
+  { key: 'zp', label: 'Zip Code', hashed: true, input: 'zip', normalise: normaliseZip, md5PassesThrough: true },
   {
     key: 'country',
     label: 'Country',
@@ -85,14 +86,14 @@ export const USER_DATA_KEYS = [
   },
   { key: 'external_id', label: 'External ID', hashed: true, input: 'external_id', normalise: normaliseExternalId },
   // Partial name and birth-date keys: Meta takes them hashed; the destination has no mapping field for them.
-  { key: 'f5first', label: 'First name (first 5 letters)', hashed: true },
-  { key: 'f5last', label: 'Last name (first 5 letters)', hashed: true },
-  { key: 'fi', label: 'First initial', hashed: true },
-  { key: 'dobd', label: 'Day of birth', hashed: true },
-  { key: 'dobm', label: 'Month of birth', hashed: true },
-  { key: 'doby', label: 'Year of birth', hashed: true },
-  { key: 'client_ip_address', label: 'IP address', hashed: false, input: 'client_ip_address', pass: ipAddress },
-  { key: 'client_user_agent', label: 'User agent', hashed: false, input: 'client_user_agent', pass: asGiven },
+  { key: 'f5first', label: 'First Name (first 5 letters)', hashed: true },
+  { key: 'f5last', label: 'Last Name (first 5 letters)', hashed: true },
+  { key: 'fi', label: 'First Initial', hashed: true },
+  { key: 'dobd', label: 'Day of Birth', hashed: true },
+  { key: 'dobm', label: 'Month of Birth', hashed: true },
+  { key: 'doby', label: 'Year of Birth', hashed: true },
+  { key: 'client_ip_address', label: 'Client IP Address', hashed: false, input: 'client_ip_address', pass: ipAddress },
+  { key: 'client_user_agent', label: 'Client User Agent', hashed: false, input: 'client_user_agent', pass: asGiven },
   { key: 'fbc', label: 'Click ID (fbc)', hashed: false, input: 'fbc', pass: clickId },
   { key: 'fbp', label: 'Browser ID (fbp)', hashed: false, input: 'fbp', pass: browserId },
   { key: 'subscription_id', label: 'Subscription ID', hashed: false, input: 'subscription_id', pass: asGiven },
@@ -106,18 +107,18 @@ export const USER_DATA_KEYS = [
   },
   { key: 'lead_id', label: 'Lead ID', hashed: false, input: 'lead_id', pass: numericId, numeric: true },
   { key: 'anon_id', label: 'Install ID', hashed: false, input: 'anon_id', pass: asGiven },
-  { key: 'madid', label: 'Mobile advertiser ID', hashed: false, input: 'madid', pass: asGiven },
+  { key: 'madid', label: 'Mobile Advertiser ID', hashed: false, input: 'madid', pass: asGiven },
   { key: 'page_id', label: 'Page ID', hashed: false, input: 'page_id', pass: asGiven },
   {
     key: 'page_scoped_user_id',
-    label: 'Page-scoped user ID',
+    label: 'Page-Scoped User ID',
     hashed: false,
     input: 'page_scoped_user_id',
     pass: asGiven
   },
-  { key: 'ctwa_clid', label: 'Click-to-WhatsApp ad click ID', hashed: false, input: 'ctwa_clid', pass: asGiven },
-  { key: 'ig_account_id', label: 'Instagram account ID', hashed: false, input: 'ig_account_id', pass: asGiven },
-  { key: 'ig_sid', label: 'Instagram-scoped user ID', hashed: false, input: 'ig_sid', pass: asGiven }
+  { key: 'ctwa_clid', label: 'Click-to-WhatsApp Click ID', hashed: false, input: 'ctwa_clid', pass: asGiven },
+  { key: 'ig_account_id', label: 'Instagram Account ID', hashed: false, input: 'ig_account_id', pass: asGiven },
+  { key: 'ig_sid', label: 'Instagram-Scoped User ID', hashed: false, input: 'ig_sid', pass: asGiven }
 ] as const satisfies readonly (HashedKeySpec | UnhashedKeySpec)[]
 
 type Entry = (typeof USER_DATA_KEYS)[number]
@@ -155,7 +156,7 @@ export const ALL_HASHED_KEYS: readonly string[] = USER_DATA_KEYS.filter((entry) 
 /** Every customer-information key Meta recognises, in the table's order. */
 export const ALL_USER_DATA_KEYS: readonly string[] = USER_DATA_KEYS.map((entry) => entry.key)
 
-/** Events Manager's label of a key ("Phone number" for ph), or the key itself when the table lacks it. */
+/** Events Manager's label of a key ("Phone Number" for ph), or the key itself when the table lacks it. */
 export function userDataLabel(key: string): string {
   return USER_DATA_KEYS.find((entry) => entry.key === key)?.label ?? key
 }

@@ -1,6 +1,6 @@
 import nock from 'nock'
 import { createRequestClient, Destination } from '@segment/actions-core'
-import definition from '../../../src'
+import definition, { createDefinition } from '../../../src'
 import type { Settings } from '../../../src'
 import { probePixel } from '../../../src/destinations/meta-pixel/authentication'
 import { ACCESS_TOKEN, GRAPH, PIXEL_ID, settings } from '../../helpers'
@@ -122,20 +122,13 @@ it('fails on an HTML error page with a message about the outage, not a crash', a
   expect(message).toMatch(/Meta answered HTTP 502 with an HTML page \("502 Bad Gateway"\)/)
 })
 
-it('reads the pixel from META_GRAPH_URL when it is set', async () => {
-  const saved = process.env.META_GRAPH_URL
-  process.env.META_GRAPH_URL = 'http://127.0.0.1:9'
-  try {
-    const reads = interceptPixelRead(200, { id: PIXEL_ID, name: 'Sandbox pixel' }, 'http://127.0.0.1:9')
-    const destination = new Destination(definition)
+it('reads the pixel from the Graph URL the definition was created with', async () => {
+  const reads = interceptPixelRead(200, { id: PIXEL_ID, name: 'Sandbox pixel' }, 'http://127.0.0.1:9')
+  const destination = new Destination(createDefinition({ graphUrl: 'http://127.0.0.1:9' }))
 
-    await destination.testAuthentication(settings)
+  await destination.testAuthentication(settings)
 
-    expect(reads.map((read) => read.path)).toEqual([`/v26.0/${PIXEL_ID}?fields=id,name`])
-  } finally {
-    if (saved === undefined) delete process.env.META_GRAPH_URL
-    else process.env.META_GRAPH_URL = saved
-  }
+  expect(reads.map((read) => read.path)).toEqual([`/v26.0/${PIXEL_ID}?fields=id,name`])
 })
 
 describe('probePixel: what check words for a person', () => {

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Destination } from '@segment/actions-core'
-import type { JSONObject } from '@segment/actions-core'
-import definition from '../../../src'
+import nock from 'nock'
+import type { DestinationDefinition, JSONObject } from '@segment/actions-core'
+import definition, { createDefinition } from '../../../src'
+import type { Settings } from '../../../src'
 import {
   ACCESS_TOKEN,
   PIXEL_ID,
@@ -23,8 +25,12 @@ const [referenceEvent] = referenceRequestBody.data
 atFrozenTimeWithoutNetwork()
 
 /** The reference Order Completed through the Purchase preset, with these settings and mapping changes. */
-async function sendReference(settingsChanges: JSONObject = {}, mappingChanges: JSONObject = {}) {
-  const destination = new Destination(definition)
+async function sendReference(
+  settingsChanges: JSONObject = {},
+  mappingChanges: JSONObject = {},
+  target: DestinationDefinition<Settings> = definition
+) {
+  const destination = new Destination(target)
   const mapping: JSONObject = { ...presetMapping('Purchase'), ...mappingChanges }
   const subscription: JSONObject = { ...presetNamed('Purchase'), mapping }
   return destination.onEvent(referenceOrderCompleted(), { ...settings, ...settingsChanges, subscription })
@@ -170,14 +176,43 @@ describe('Limited Data Use', () => {
 })
 
 describe('where the request goes', () => {
+  it('a definition created with a graphUrl sends there, and the default definition to https://graph.facebook.com', async () => {
+    const production = interceptEvents()
+    const sandbox = interceptEvents({ host: 'http://127.0.0.1:9' })
+
+    await sendReference({}, {}, createDefinition({ graphUrl: 'http://127.0.0.1:9/' }))
+
+    expect(production.requests).toHaveLength(0)
+    expect(sandbox.requests.map((request) => request.path)).toEqual([`/v26.0/${PIXEL_ID}/events`])
+    expect(sandbox.requests[0].body).toEqual(referenceRequestBody)
+
+    await sendReference()
+
+    expect(production.requests.map((request) => request.path)).toEqual([`/v26.0/${PIXEL_ID}/events`])
+    expect(sandbox.requests).toHaveLength(1)
+  })
+
+  it('the apiVersion setting picks the Graph API version in the path', async () => {
+    const meta = interceptEvents({ path: `/v25.0/${PIXEL_ID}/events` })
+
+    await sendReference({ apiVersion: 'v25.0' })
+
+    expect(meta.requests.map((request) => request.path)).toEqual([`/v25.0/${PIXEL_ID}/events`])
+    expect(meta.requests[0].body).toEqual(referenceRequestBody)
+  })
+})
+
+// The one place the host-wide override is set: it is what this test is about (README, "testAuthentication reads the
+// pixel"). Everything else passes its Graph URL to createDefinition or the engine.
+describe('META_GRAPH_URL, the host-wide override', () => {
   const saved = process.env.META_GRAPH_URL
   afterEach(() => {
     if (saved === undefined) delete process.env.META_GRAPH_URL
     else process.env.META_GRAPH_URL = saved
   })
 
-  it('META_GRAPH_URL replaces https://graph.facebook.com', async () => {
-    process.env.META_GRAPH_URL = 'http://127.0.0.1:9'
+  it('replaces https://graph.facebook.com for events, without doubling a trailing slash', async () => {
+    process.env.META_GRAPH_URL = 'http://127.0.0.1:9/'
     const production = interceptEvents()
     const sandbox = interceptEvents({ host: 'http://127.0.0.1:9' })
 
@@ -190,21 +225,30 @@ describe('where the request goes', () => {
     expect(sandbox.requests[0].body).toEqual(referenceRequestBody)
   })
 
-  it('a trailing slash on META_GRAPH_URL does not double the slash', async () => {
-    process.env.META_GRAPH_URL = 'http://127.0.0.1:9/'
-    const sandbox = interceptEvents({ host: 'http://127.0.0.1:9' })
+  it('replaces it for the pixel read of testAuthentication too', async () => {
+    process.env.META_GRAPH_URL = 'http://127.0.0.1:9'
+    const paths: string[] = []
+    nock('http://127.0.0.1:9')
+      .get(`/v26.0/${PIXEL_ID}`)
+      .query(true)
+      .reply((uri) => {
+        paths.push(uri)
+        return [200, { id: PIXEL_ID, name: 'Sandbox pixel' }]
+      })
 
-    await sendReference()
+    await new Destination(definition).testAuthentication(settings)
 
-    expect(sandbox.requests.map((request) => request.path)).toEqual([`/v26.0/${PIXEL_ID}/events`])
+    expect(paths).toEqual([`/v26.0/${PIXEL_ID}?fields=id,name`])
   })
 
-  it('the apiVersion setting picks the Graph API version in the path', async () => {
-    const meta = interceptEvents({ path: `/v25.0/${PIXEL_ID}/events` })
+  it('gives way to the graphUrl a definition was created with', async () => {
+    process.env.META_GRAPH_URL = 'http://127.0.0.1:9'
+    const overridden = interceptEvents({ host: 'http://127.0.0.1:9' })
+    const explicit = interceptEvents({ host: 'http://127.0.0.1:8' })
 
-    await sendReference({ apiVersion: 'v25.0' })
+    await sendReference({}, {}, createDefinition({ graphUrl: 'http://127.0.0.1:8' }))
 
-    expect(meta.requests.map((request) => request.path)).toEqual([`/v25.0/${PIXEL_ID}/events`])
-    expect(meta.requests[0].body).toEqual(referenceRequestBody)
+    expect(overridden.requests).toHaveLength(0)
+    expect(explicit.requests.map((request) => request.path)).toEqual([`/v26.0/${PIXEL_ID}/events`])
   })
 })
