@@ -5,8 +5,8 @@
  * that path stopped before the request, which is what `map` shows.
  * test/runner/action.test.ts holds every result and request body to Destination.executeBatch's.
  */
-import { createRequestClient, Destination, fieldsToJsonSchema, validateSchema } from '@segment/actions-core'
-import type { JSONObject, RequestClient, SegmentEvent } from '@segment/actions-core'
+import { createRequestClient, Destination, fieldsToJsonSchema } from '@segment/actions-core'
+import type { DestinationDefinition, JSONObject, RequestClient, SegmentEvent } from '@segment/actions-core'
 import destination from '../destinations/meta-pixel'
 import type { GraphOptions, Settings } from '../destinations/meta-pixel'
 import type { Payload } from '../destinations/meta-pixel/sendEvent/payload'
@@ -30,12 +30,23 @@ export interface HostOptions {
 }
 
 const action = destination.actions.sendEvent
+type Authentication = DestinationDefinition<JSONObject>['authentication']
 const schema = fieldsToJsonSchema(action.fields)
-// The key actions-core gives this schema, so both share one compiled validator.
-const validation = {
-  schemaKey: `${destination.name}:${action.title}`,
-  throwIfInvalid: true,
-  exempt: ['dynamicAuthSettings']
+
+/**
+ * actions-core validates a payload with its `validateSchema`, which it exports only from 3.154 on; a Destination's
+ * validateSettings runs that same function (same options, same errors) on `fieldsToJsonSchema` of its
+ * authentication fields, so a Destination whose "settings" are the action's fields validates payloads exactly.
+ */
+function payloadValidator(): (payload: unknown) => void {
+  const validator = new Destination({
+    name: `${destination.name}-payload`,
+    mode: 'cloud',
+    // Typed for settings' narrower field types; fieldsToJsonSchema reads any field, as it does for the action.
+    authentication: { scheme: 'custom', fields: action.fields } as unknown as Authentication,
+    actions: {}
+  })
+  return (payload) => validator.validateSettings(payload as JSONObject)
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
@@ -43,6 +54,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export class HostedAction {
   private readonly mappings = new WeakMap<JSONObject, MappingFn>()
   private readonly request: RequestClient
+  private readonly validate = payloadValidator()
 
   /** Throws, as a host does when settings are saved, if the settings do not fit the definition. */
   constructor(
@@ -68,7 +80,7 @@ export class HostedAction {
         return { ok: false, error: `the destination cannot process this event: ${messageOf(error)}` }
       }
       try {
-        validateSchema(payload as JSONObject, schema, validation)
+        this.validate(payload)
       } catch (error) {
         return { ok: false, error: messageOf(error) }
       }

@@ -17,22 +17,29 @@ function allows(schema: EmptyValueSchema, type: string): boolean {
   return schema.type === type || (Array.isArray(schema.type) && schema.type.includes(type))
 }
 
+// A new object built key by key (no spread copy and `delete`, which leave V8 a slow dictionary object); an own
+// `__proto__` key, which plain assignment would turn into a prototype, is defined as the own key it was.
+function withoutEmptyProperties(value: Record<string, unknown>, properties: Record<string, EmptyValueSchema>) {
+  const kept: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) {
+    const cleaned = withoutEmptyValues(value[key], properties[key])
+    if (cleaned === undefined) continue
+    if (key === '__proto__')
+      Object.defineProperty(kept, key, { value: cleaned, enumerable: true, writable: true, configurable: true })
+    else kept[key] = cleaned
+  }
+  return kept
+}
+
 export function withoutEmptyValues(value: unknown, schema: EmptyValueSchema = {}): unknown {
   if (!schema.type && !schema.enum) return value
   if (Array.isArray(value)) {
     const items = schema.items
     return items ? value.filter((item) => withoutEmptyValues(item, items) !== undefined) : value
   }
-  if (isObject(value)) {
+  if (typeof value === 'object' && value !== null && isObject(value)) {
     const properties = schema.properties
-    if (!properties) return value
-    // A spread copy, then assignment, as actions-core does: an own `__proto__` key stays an own key.
-    const kept: Record<string, unknown> = { ...value }
-    for (const key of Object.keys(kept)) {
-      kept[key] = withoutEmptyValues(kept[key], properties[key])
-      if (kept[key] === undefined) delete kept[key]
-    }
-    return kept
+    return properties ? withoutEmptyProperties(value, properties) : value
   }
   if (value === null && !allows(schema, 'null')) return undefined
   if (value === '' && !allows(schema, 'string')) return undefined

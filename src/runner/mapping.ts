@@ -26,15 +26,28 @@ function pathKeys(path: string): string[] | 'whole' {
     .map((part) => part.replace(QUOTES, ''))
 }
 
+/**
+ * `clean`: the value as mapping-kit's final removeUndefined pass leaves it (copies without undefined keys), built
+ * clean instead of copied afterwards. `raw`: as mapping-kit's resolve gives it, which is what a condition tests.
+ */
+type Mode = 'clean' | 'raw'
+
+function cleaned(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? removeUndefined(value) : value
+}
+
 // Walks like mapping-kit's `get`: a falsy value part-way is the answer, not undefined.
-function pathResolver(path: string): Resolver {
+function pathReader(path: string, mode: Mode): Resolver {
   const keys = pathKeys(path)
-  if (keys === 'whole') return (payload) => payload
-  return (payload) => {
-    let value = payload as Record<string, unknown> | undefined
-    for (const key of keys) value = (value && value[key]) as Record<string, unknown> | undefined
-    return value
-  }
+  const read: Resolver =
+    keys === 'whole'
+      ? (payload) => payload
+      : (payload) => {
+          let value = payload as Record<string, unknown> | undefined
+          for (const key of keys) value = (value && value[key]) as Record<string, unknown> | undefined
+          return value
+        }
+  return mode === 'clean' ? (payload) => cleaned(read(payload)) : read
 }
 
 function directiveName(node: Record<string, unknown>): string | undefined {
@@ -44,13 +57,13 @@ function directiveName(node: Record<string, unknown>): string | undefined {
   return keys.every((key) => key.startsWith('@') || key === '_metadata') ? name : undefined
 }
 
-function compileIf(options: unknown): Resolver | null {
+function compileIf(options: unknown, mode: Mode): Resolver | null {
   if (!isObject(options) || (!options.exists && !options.blank)) return null
-  const test = options.exists !== undefined ? compileNode(options.exists) : compileNode(options.blank)
-  const then = options.then !== undefined ? compileNode(options.then) : undefined
-  const otherwise = options.else ? compileNode(options.else) : undefined
-  if (test === null || then === null || otherwise === null) return null
   const byExists = options.exists !== undefined
+  const test = compileNode(byExists ? options.exists : options.blank, 'raw')
+  const then = options.then !== undefined ? compileNode(options.then, mode) : undefined
+  const otherwise = options.else ? compileNode(options.else, mode) : undefined
+  if (test === null || then === null || otherwise === null) return null
   return (payload) => {
     const value = test(payload)
     const holds = byExists
@@ -62,54 +75,66 @@ function compileIf(options: unknown): Resolver | null {
   }
 }
 
-function compileArrayPath(options: unknown): Resolver | null {
+function compileArrayPath(options: unknown, mode: Mode): Resolver | null {
   if (!Array.isArray(options)) return null
   const [path, itemShape] = options as unknown[]
-  const root = typeof path === 'string' ? pathResolver(path) : compileNode(path)
+  const root = typeof path === 'string' ? pathReader(path, 'raw') : compileNode(path, 'raw')
   if (root === null) return null
-  if (!isObject(itemShape) || Object.keys(itemShape).length === 0) return root
-  const item = compileNode(itemShape)
+  const asIs = mode === 'clean' ? (value: unknown) => cleaned(value) : (value: unknown) => value
+  if (!isObject(itemShape) || Object.keys(itemShape).length === 0) return (payload) => asIs(root(payload))
+  const item = compileNode(itemShape, mode)
   if (item === null) return null
   return (payload) => {
     const value = root(payload)
-    if (value === undefined || value === null) return value
     const kind = realTypeOf(value)
-    if (kind !== 'object' && kind !== 'array') return value
+    if (kind !== 'object' && kind !== 'array') return asIs(value)
     return (Array.isArray(value) ? value : [value]).map(item)
   }
 }
 
-function compileDirective(name: string, options: unknown): Resolver | null {
-  if (name === '@path') return typeof options === 'string' ? pathResolver(options) : null
-  if (name === '@if') return compileIf(options)
-  if (name === '@arrayPath') return compileArrayPath(options)
+function compileDirective(name: string, options: unknown, mode: Mode): Resolver | null {
+  if (name === '@path') return typeof options === 'string' ? pathReader(options, mode) : null
+  if (name === '@if') return compileIf(options, mode)
+  if (name === '@arrayPath') return compileArrayPath(options, mode)
   return null
 }
 
-function compileObject(node: Record<string, unknown>): Resolver | null {
+function compileObject(node: Record<string, unknown>, mode: Mode): Resolver | null {
   const entries: [string, Resolver][] = []
   for (const key of Object.keys(node)) {
-    const resolver = compileNode(node[key])
+    const resolver = compileNode(node[key], mode)
     if (resolver === null) return null
     entries.push([key, resolver])
   }
+  if (mode === 'raw') {
+    return (payload) => {
+      const resolved: Record<string, unknown> = {}
+      for (const [key, resolver] of entries) resolved[key] = resolver(payload)
+      return resolved
+    }
+  }
+  // mapping-kit assigns a `__proto__` key (a prototype change) and its clean-up copies own keys only: the key
+  // vanishes, though its value is still resolved (and may throw).
   return (payload) => {
     const resolved: Record<string, unknown> = {}
-    for (const [key, resolver] of entries) resolved[key] = resolver(payload)
+    for (const [key, resolver] of entries) {
+      const value = resolver(payload)
+      if (value !== undefined && key !== '__proto__') resolved[key] = value
+    }
     return resolved
   }
 }
 
 /** A resolver for one mapping node, or null when the node needs actions-core's own resolution. */
-function compileNode(node: unknown): Resolver | null {
+function compileNode(node: unknown, mode: Mode): Resolver | null {
   if (Array.isArray(node)) {
-    const items = node.map(compileNode)
+    const items = node.map((item) => compileNode(item, mode))
     if (items.some((item) => item === null)) return null
     return (payload) => (items as Resolver[]).map((item) => item(payload))
   }
   if (!isObject(node)) return () => node
   const name = directiveName(node)
-  return name === undefined ? compileObject(node) : compileDirective(name, node[name])
+  return name === undefined ? compileObject(node, mode) : compileDirective(name, node[name], mode)
 }
 
 // actions-core's key for a root directive that wraps the rest of the mapping; left to actions-core.
@@ -128,7 +153,7 @@ function acceptedByActionsCore(mapping: JSONObject): boolean {
 
 /** The mapping as a function of one event, compiled where it can be and actions-core's `transform` elsewhere. */
 export function compileMapping(mapping: JSONObject): MappingFn {
-  const compiled = acceptedByActionsCore(mapping) ? compileNode(mapping) : null
+  const compiled = acceptedByActionsCore(mapping) ? compileNode(mapping, 'clean') : null
   if (compiled === null) return (event) => transform(mapping, event as JSONObject)
-  return (event) => removeUndefined(compiled(event))
+  return compiled
 }

@@ -29,7 +29,7 @@ function expectSameAnswer(mapping: JSONObject, event: object) {
   expect(compiled).toEqual(host)
 }
 
-const KEYS = ['a', 'b', 'c', '0', '1', 'length', 'x y', "it's", '$']
+const KEYS = ['a', 'b', 'c', '0', '1', 'length', 'x y', "it's", '$', '__proto__', 'constructor']
 const PATHS = [
   '$.a',
   '$.a.b',
