@@ -4,6 +4,7 @@
  * pretty-printed JSON objects one after another. The format is told from the first characters.
  */
 import { open } from 'node:fs/promises'
+import { StringDecoder } from 'node:string_decoder'
 import { JSONParser } from '@streamparser/json'
 import { parseRawInput } from '../runner/chunk'
 import type { ParsedInput, RawInput } from '../runner/chunk'
@@ -20,7 +21,10 @@ function fileError(file: string, error: unknown): UsageError {
   return new UsageError(`cannot read ${file}: ${reason}`)
 }
 
-async function* readErrorsAsUsage(file: string, texts: AsyncIterable<string>): AsyncGenerator<string> {
+/** Input as read: bytes from a file or stdin (strings from callers that have text already). */
+export type InputPieces = AsyncIterable<Uint8Array | string>
+
+async function* readErrorsAsUsage(file: string, texts: InputPieces): AsyncGenerator<Uint8Array | string> {
   try {
     yield* texts
   } catch (error) {
@@ -28,11 +32,14 @@ async function* readErrorsAsUsage(file: string, texts: AsyncIterable<string>): A
   }
 }
 
-/** The text of FILE, or of stdin when FILE is absent or `-`, in pieces as it is read. */
-export async function openInput(file: string | undefined): Promise<AsyncIterable<string>> {
+/**
+ * The bytes of FILE, or of stdin when FILE is absent or `-`, in pieces as they are read. JSON Lines stay bytes until
+ * the thread that parses them (a worker) decodes each line, so the main thread never decodes the input.
+ */
+export async function openInput(file: string | undefined): Promise<InputPieces> {
   if (file === undefined || file === '-') {
     if (process.stdin.isTTY) throw new UsageError('no input: give a FILE, or pipe JSON Lines or a JSON array on stdin')
-    return process.stdin.setEncoding('utf8')
+    return process.stdin
   }
   try {
     const handle = await open(file, 'r')
@@ -40,7 +47,7 @@ export async function openInput(file: string | undefined): Promise<AsyncIterable
       await handle.close()
       throw Object.assign(new Error('is a directory'), { code: 'EISDIR' })
     }
-    return readErrorsAsUsage(file, handle.createReadStream({ encoding: 'utf8', highWaterMark: READ_BYTES }))
+    return readErrorsAsUsage(file, handle.createReadStream({ highWaterMark: READ_BYTES }))
   } catch (error) {
     throw fileError(file, error)
   }
@@ -58,24 +65,48 @@ function formatOf(head: string, ended: boolean): Format | undefined {
   return head.slice(start, lineEnd).trim() === '{' ? 'documents' : 'lines'
 }
 
-async function* lines(texts: AsyncIterable<string>): AsyncGenerator<RawInput[]> {
-  let carry = ''
+const NEWLINE = 0x0a
+const CARRIAGE_RETURN = 0x0d
+
+// A line whose first byte is printable ASCII is not blank; only the rare others are decoded to ask trim().
+function isBlank(line: Uint8Array): boolean {
+  const first = line[0]
+  if (first === undefined) return true
+  if (first > 0x20 && first < 0x7f) return false
+  return Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8').trim() === ''
+}
+
+async function* lines(pieces: AsyncIterable<Buffer>): AsyncGenerator<RawInput[]> {
+  let carry: Buffer = Buffer.alloc(0)
   let line = 0
-  const take = (text: string, batch: RawInput[]) => {
+  const take = (bytes: Buffer, batch: RawInput[]) => {
     line++
-    const content = text.endsWith('\r') ? text.slice(0, -1) : text
-    if (content.trim() !== '') batch.push({ text: content, line })
+    const end = bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length
+    const content = bytes.subarray(0, end)
+    if (!isBlank(content)) batch.push({ bytes: content, line })
   }
-  for await (const text of texts) {
-    const pieces = (carry + text).split('\n')
-    carry = pieces.pop() as string
+  for await (const piece of pieces) {
+    const bytes = carry.length > 0 ? Buffer.concat([carry, piece]) : piece
     const batch: RawInput[] = []
-    for (const piece of pieces) take(piece, batch)
+    let start = 0
+    for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
+      take(bytes.subarray(start, end), batch)
+      start = end + 1
+    }
+    carry = bytes.subarray(start)
     if (batch.length > 0) yield batch
   }
   const last: RawInput[] = []
-  if (carry !== '') take(carry, last)
+  if (carry.length > 0) take(carry, last)
   if (last.length > 0) yield last
+}
+
+/** The pieces as text, decoded across piece boundaries (a character cut in two by a read stays whole). */
+async function* decoded(pieces: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8')
+  for await (const piece of pieces) yield decoder.write(piece)
+  const rest = decoder.end()
+  if (rest !== '') yield rest
 }
 
 async function* parsedValues(texts: AsyncIterable<string>, format: 'array' | 'documents'): AsyncGenerator<RawInput[]> {
@@ -112,23 +143,41 @@ async function* parsedValues(texts: AsyncIterable<string>, format: 'array' | 'do
   if (batch.length > 0) yield batch
 }
 
-async function* prepend(head: string, rest: AsyncIterator<string>): AsyncGenerator<string> {
-  if (head !== '') yield head
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff
+
+/** The pieces as bytes; text pieces are encoded whole characters at a time (a surrogate pair cut in two waits). */
+async function* asBuffers(pieces: InputPieces): AsyncGenerator<Buffer> {
+  let pending = ''
+  for await (const piece of pieces) {
+    if (typeof piece !== 'string') {
+      yield Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength)
+      continue
+    }
+    const text = pending + piece
+    pending = isHighSurrogate(text.charCodeAt(text.length - 1)) ? text.slice(-1) : ''
+    if (text.length > pending.length) yield Buffer.from(text.slice(0, text.length - pending.length))
+  }
+  if (pending !== '') yield Buffer.from(pending)
+}
+
+async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  if (head.length > 0) yield head
   for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value
 }
 
 /** The inputs of the text, in order, in batches as they are read. */
-export async function* readInputs(texts: AsyncIterable<string>): AsyncGenerator<RawInput[]> {
-  const iterator = texts[Symbol.asyncIterator]()
-  let head = ''
+export async function* readInputs(pieces: InputPieces): AsyncGenerator<RawInput[]> {
+  const iterator = asBuffers(pieces)
+  let head = Buffer.alloc(0)
   let format: Format | undefined
   while (format === undefined) {
     const next = await iterator.next()
-    if (!next.done) head += next.value
-    format = formatOf(head, next.done === true)
+    if (!next.done) head = Buffer.concat([head, next.value])
+    // A character cut at the end of the head decodes as U+FFFD here; only the first line's start is read.
+    format = formatOf(head.toString('utf8'), next.done === true)
   }
   const rest = prepend(head, iterator)
-  yield* format === 'lines' ? lines(rest) : parsedValues(rest, format)
+  yield* format === 'lines' ? lines(rest) : parsedValues(decoded(rest), format)
 }
 
 /** Every input of FILE, parsed; for small inputs read whole (the demo's examples). */

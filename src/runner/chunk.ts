@@ -9,8 +9,11 @@ import type { InputSource } from './input'
 import { ingestOne } from './ingest'
 import type { ReadAs } from './input'
 
-/** An input as read: a JSON Lines line still to parse (with its line number), or a value a JSON parser produced. */
-export type RawInput = { text: string; line: number } | { value: unknown }
+/**
+ * An input as read: a JSON Lines line still to parse (its UTF-8 bytes, or its text), with its line number, or a
+ * value a JSON parser produced.
+ */
+export type RawInput = { bytes: Uint8Array; line: number } | { text: string; line: number } | { value: unknown }
 
 export interface InputChunk {
   /** The index of the chunk's first input in the whole input. */
@@ -52,10 +55,12 @@ export interface ChunkOptions {
 /** One input as parsed: its JSON value, or the reason its line is not JSON. */
 export type ParsedInput = { ok: true; value: unknown } | { ok: false; error: string }
 
+const utf8 = new TextDecoder()
+
 export function parseRawInput(input: RawInput): ParsedInput {
-  if (!('text' in input)) return { ok: true, value: input.value }
+  if ('value' in input) return { ok: true, value: input.value }
   try {
-    return { ok: true, value: JSON.parse(input.text) }
+    return { ok: true, value: JSON.parse('bytes' in input ? utf8.decode(input.bytes) : input.text) }
   } catch {
     return { ok: false, error: `line ${input.line} is not valid JSON` }
   }
@@ -95,6 +100,30 @@ function namedIfDelivered(result: EventResult): StreamResult {
   if (!('event' in result)) return result
   const { event, ...rest } = result
   return { ...rest, named: { event_name: event.event_name, event_id: event.event_id } }
+}
+
+/** Bytes a chunk's inputs hold: what bounds a chunk of very large lines. */
+export function sizeOf(input: RawInput): number {
+  if ('bytes' in input) return input.bytes.byteLength
+  return 'text' in input ? input.text.length : 0
+}
+
+/**
+ * The chunk with its lines' bytes copied into one buffer, and that buffer, to be moved (not copied) to a worker
+ * thread: the lines are views of read buffers that other chunks share, which a message would copy whole.
+ */
+export function packedForTransfer(chunk: InputChunk): { chunk: InputChunk; transfer: ArrayBuffer[] } {
+  const total = chunk.inputs.reduce((sum, input) => sum + ('bytes' in input ? input.bytes.byteLength : 0), 0)
+  if (total === 0) return { chunk, transfer: [] }
+  const packed = new Uint8Array(total)
+  let offset = 0
+  const inputs = chunk.inputs.map((input): RawInput => {
+    if (!('bytes' in input)) return input
+    packed.set(input.bytes, offset)
+    const bytes = packed.subarray(offset, (offset += input.bytes.byteLength))
+    return { bytes, line: input.line }
+  })
+  return { chunk: { ...chunk, inputs }, transfer: [packed.buffer] }
 }
 
 /** Every input of a chunk that could not be processed at all, as a retryable failure that says why. */

@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { RetryPolicy } from './backoff'
-import { failedChunk, processChunk } from './chunk'
+import { failedChunk, packedForTransfer, processChunk } from './chunk'
 import type { ChunkOptions, ChunkOutcome, InputChunk } from './chunk'
 import type { RunnerConfig } from './config'
 import type { Engine } from './engine'
@@ -74,7 +74,8 @@ class PoolWorker {
     if (this.failure !== undefined) return Promise.resolve(failedChunk(chunk, this.failure))
     return new Promise((resolve) => {
       this.pending.set(id, { chunk, resolve })
-      this.worker.postMessage({ id, chunk })
+      const packed = packedForTransfer(chunk)
+      this.worker.postMessage({ id, chunk: packed.chunk }, packed.transfer)
     })
   }
 

@@ -3,6 +3,7 @@
  * and their results handed on in input order. The window bounds what is held (read but not yet handed on), so memory
  * does not grow with the input; only counters outlive a chunk.
  */
+import { sizeOf } from './chunk'
 import type { ChunkOutcome, InputChunk, RawInput, StreamResult } from './chunk'
 import type { ChunkProcessor } from './processors'
 
@@ -63,7 +64,7 @@ export async function runStream(
     for await (const inputs of reads) {
       for (const input of inputs) {
         buffer.push(input)
-        if ('text' in input) bufferedText += input.text.length
+        bufferedText += sizeOf(input)
         if (buffer.length >= chunkSize || bufferedText >= CHUNK_TEXT_LIMIT) await dispatch()
       }
     }

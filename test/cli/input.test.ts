@@ -10,6 +10,11 @@ async function* pieces(text: string, cuts: number[] = []): AsyncGenerator<string
   }
 }
 
+async function* bufferPieces(bytes: Buffer, cut: number): AsyncGenerator<Buffer> {
+  yield bytes.subarray(0, cut)
+  yield bytes.subarray(cut)
+}
+
 async function parsed(text: string, cuts: number[] = []) {
   const inputs = []
   for await (const batch of readInputs(pieces(text, cuts))) inputs.push(...batch.map(parseRawInput))
@@ -47,6 +52,22 @@ describe('readInputs', () => {
     for (const text of [jsonLines, array, multiByte]) {
       const whole = await parsed(text)
       for (let cut = 1; cut < text.length; cut++) expect(await parsed(text, [cut])).toEqual(whole)
+    }
+  })
+
+  it('reads the same inputs wherever a read cuts the bytes, inside a UTF-8 character too', async () => {
+    const text = '{"name":"Zoë 🛒"}\r\n\u00a0\n{"b":"é"}\n[1]'
+    const bytes = Buffer.from(text)
+    const whole = await parsed(text)
+    expect(whole).toEqual([
+      { ok: true, value: { name: 'Zoë 🛒' } },
+      { ok: true, value: { b: 'é' } },
+      { ok: true, value: [1] }
+    ])
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const inputs = []
+      for await (const batch of readInputs(bufferPieces(bytes, cut))) inputs.push(...batch.map(parseRawInput))
+      expect(inputs).toEqual(whole)
     }
   })
 
