@@ -42,8 +42,8 @@ export interface EngineOptions {
   sleep?: (ms: number) => Promise<void>
   onProgress?: (settled: number, total: number) => void
   /**
-   * Called once per input when send() settles it (delivered, refused, skipped or failed for good), with the input.
-   * deliver() has no inputs to hand over, so only send() calls it.
+   * Called once per input when send() or deliver() settles it (delivered, refused, skipped or failed for good), with
+   * the input; map() and prepare() settle nothing.
    */
   onOutcome?: (result: EventResult, input: unknown) => void
   /** Timeout of each request to Meta (actions-core's default is 10 s); the ingest service fits it in its budget. */
@@ -113,10 +113,7 @@ export class Engine {
 
   /** Delivers every input, retrying retryable failures with backoff; one result per input, in order. */
   async send(inputs: unknown[], source: Sources = 'auto'): Promise<SendReport> {
-    const report = await this.deliver(this.prepare(inputs, source))
-    if (this.options.onOutcome)
-      for (const result of report.results) this.options.onOutcome(result, inputs[result.index])
-    return report
+    return this.deliver(this.prepare(inputs, source))
   }
 
   /**
@@ -130,11 +127,14 @@ export class Engine {
   /**
    * The second phase: delivers the built events of one or more prepare() calls (concatenated), batched per route,
    * retrying retryable failures with backoff. A retry resends the event as built: the same bytes, not a rebuild.
-   * The other inputs keep their prepared result. One result per input, indexed by position.
+   * The other inputs keep their prepared result (deliver() of only those makes no request, it reports them to
+   * onOutcome). One result per input, indexed by position.
    */
   async deliver(prepared: PreparedInputs): Promise<SendReport> {
     const call = { requests: 0 }
     const results = await this.calls.run(call, () => this.deliverAll(prepared))
+    if (this.options.onOutcome)
+      for (const result of results) this.options.onOutcome(result, prepared[result.index].input)
     return { results, requests: call.requests }
   }
 

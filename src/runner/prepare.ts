@@ -23,6 +23,8 @@ export interface PendingDelivery {
 }
 
 export interface PreparedInput {
+  /** The input as given, for the engine's onOutcome once it is delivered. */
+  input: unknown
   /** What `map` answers for the input: its final result, or (status 200) the event built for delivery. */
   result: EventResult
   /** The preset or subscription the input was routed to; absent when it was refused or skipped before routing. */
@@ -39,6 +41,10 @@ export type PreparedInputs = PreparedInput[]
 
 /** One source for every input, or (from the ingest front, which detected each once) one per input. */
 export type Sources = InputSource | readonly ReadAs[]
+
+/** A prepared input but for the input itself, which prepare() adds. */
+type Prepared = Omit<PreparedInput, 'input'>
+type Settle = (index: number, entry: Prepared) => void
 
 interface RoutedEvent {
   index: number
@@ -61,13 +67,14 @@ export class Preparer {
 
   prepare(inputs: unknown[], source: Sources): PreparedInputs {
     const { results, routed } = this.route(inputs, source)
-    const prepared: PreparedInputs = results.map((result) => ({ result }))
-    for (const [route, items] of groupBy(routed, (item) => item.route)) this.prepareRoute(route, items, prepared)
+    const prepared: PreparedInputs = results.map((result, index) => ({ input: inputs[index], result }))
+    const settle: Settle = (index, entry) => (prepared[index] = { input: inputs[index], ...entry })
+    for (const [route, items] of groupBy(routed, (item) => item.route)) this.prepareRoute(route, items, settle)
     return prepared
   }
 
   /** One route's events mapped and built; an event the action refuses or cannot build gets its result here. */
-  private prepareRoute(route: Route, items: RoutedEvent[], prepared: PreparedInputs): void {
+  private prepareRoute(route: Route, items: RoutedEvent[], settle: Settle): void {
     const answers = this.action.prepare(
       route.mapping,
       items.map((item) => item.event)
@@ -76,15 +83,16 @@ export class Preparer {
     answers.forEach((answer, position) => {
       const { index } = items[position]
       if (answer.ok) accepted.push({ index, payload: answer.payload })
-      else
-        prepared[index] = { result: { index, status: 400, error: answer.error, retryable: false }, route: route.name }
+      else settle(index, { result: { index, status: 400, error: answer.error, retryable: false }, route: route.name })
     })
     const outcomes = this.buildOrFail(accepted.map((item) => item.payload))
     accepted.forEach(({ index, payload }, position) => {
-      prepared[index] =
+      settle(
+        index,
         outcomes instanceof Error
           ? { result: failure(index, outcomes), route: route.name }
           : builtInput(index, route, payload, outcomes[position])
+      )
     })
   }
 
@@ -116,7 +124,7 @@ export class Preparer {
 }
 
 /** A built event waits for delivery; one the build refused has its final result. */
-function builtInput(index: number, route: Route, payload: Payload, outcome: EventOutcome): PreparedInput {
+function builtInput(index: number, route: Route, payload: Payload, outcome: EventOutcome): Prepared {
   const result = resultOf(index, outcome)
   if (outcome.kind !== 'ready') return { result, route: route.name }
   return { result, route: route.name, pending: { route, payload, built: outcome } }

@@ -3,7 +3,7 @@ import type { Admission } from './limits'
 import type { IngestSource, ServiceMetrics } from './metrics'
 import { refusalReason } from './metrics'
 import type { ServiceResult } from './outcome'
-import type { EventResult, PreparedInput, PreparedInputs } from '../runner/engine'
+import type { Engine, EventResult, PreparedInput, PreparedInputs } from '../runner/engine'
 import type { ReadAs } from '../runner/input'
 import { parseFql } from '@segment/destination-subscriptions'
 import definition from '../destinations/meta-pixel'
@@ -12,8 +12,8 @@ import { eventNameKey } from '../lib/event-name'
 import { subscribedEventNames } from '../runner/event-names'
 import { SEGMENT_SINGLE_TYPES } from './segment'
 
-/** The engine's first phase: routes, maps, validates and builds events once, sending nothing. */
-export type Prepare = (events: unknown[], read: ReadAs) => PreparedInputs
+/** The engine's two phases: prepare (route, map, validate and build once) and deliver what was prepared. */
+export type EnginePhases = Pick<Engine, 'prepare' | 'deliver'>
 
 /** What delivering one request's events needs from the service. */
 export interface DeliveryContext {
@@ -61,8 +61,8 @@ function heldBack(index: number): ServiceResult {
 }
 
 /** The admitted events of one request, prepared once: what its answer is checked on and what its delivery sends. */
-export function prepareAdmitted(prepare: Prepare, read: ReadAs, admission: Admission): PreparedInputs {
-  return prepare(
+export function prepareAdmitted(engine: EnginePhases, read: ReadAs, admission: Admission): PreparedInputs {
+  return engine.prepare(
     admittedPositions(admission).map((index) => admission.events[index]),
     read
   )
@@ -79,7 +79,7 @@ const refusedForGood = (result: EventResult) => 'retryable' in result && !result
  */
 export async function deliverUpload(
   ctx: DeliveryContext,
-  prepare: Prepare,
+  engine: EnginePhases,
   batcher: LingerBatcher<PreparedInput>,
   admission: Admission
 ): Promise<ServiceResult[]> {
@@ -88,12 +88,16 @@ export async function deliverUpload(
   const positions = admittedPositions(admission)
   // Events refused at ingestion already hold the others back: those need not be mapped at all.
   if (refusals.size > 0 && positions.length > 0) return refusedOrHeldBack(admission, refusals)
-  const prepared = prepareAdmitted(prepare, 'amplitude', admission)
+  const prepared = prepareAdmitted(engine, 'amplitude', admission)
   prepared.forEach(({ result }, position) => {
     const index = positions[position]
     if (refusedForGood(result)) refusals.set(index, { ...result, index })
   })
-  if (refusals.size > 0) return refusedOrHeldBack(admission, refusals)
+  if (refusals.size > 0) {
+    // The refused events are settled: delivering only them makes no request and reports them as the engine does.
+    await engine.deliver(prepared.filter(({ result }) => refusedForGood(result)))
+    return refusedOrHeldBack(admission, refusals)
+  }
   return deliverAdmitted(ctx, 'amplitude', batcher, admission, prepared, startedAt)
 }
 

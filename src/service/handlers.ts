@@ -4,7 +4,7 @@ import { basicAuthUser, headerKey, keyHint } from './auth'
 import type { LingerBatcher } from './batcher'
 import { parseJson, readBody, type BodyResult } from './body'
 import { deliverAdmitted, deliverUpload, prepareAdmitted, recordAnswer } from './deliver'
-import type { DeliveryContext, Prepare } from './deliver'
+import type { DeliveryContext, EnginePhases } from './deliver'
 import { admit, type EventLimits } from './limits'
 import type { IngestSource } from './metrics'
 import { summarize, type ServiceResult } from './outcome'
@@ -22,7 +22,7 @@ import type { ReadAs } from '../runner/input'
  */
 export interface Source {
   keyId: string
-  prepare: Prepare
+  engine: EnginePhases
   segment: LingerBatcher<PreparedInput>
   amplitude: LingerBatcher<PreparedInput>
 }
@@ -56,7 +56,7 @@ async function answerEvents(
   admission: Parameters<typeof deliverAdmitted>[3]
 ): Promise<ServiceResult[]> {
   const startedAt = performance.now()
-  const prepared = prepareAdmitted(source.prepare, read, admission)
+  const prepared = prepareAdmitted(source.engine, read, admission)
   const batcher = read === 'segment' ? source.segment : source.amplitude
   const results = await deliverAdmitted(ctx, protocol, batcher, admission, prepared, startedAt)
   recordAnswer(ctx, protocol, source.keyId, admission.events, results)
@@ -111,7 +111,7 @@ async function handleAmplitudeUpload(req: IncomingMessage, ctx: HandlerContext, 
   // "Invalid API key" is the prefix on which Amplitude's SDKs drop the batch instead of retrying it.
   if (!source) return amplitudeError(401, `Invalid API key: ${keyHint(parsed.apiKey)}`, {}, UNKNOWN_KEY_NOTE)
   const admission = admit(parsed.events, ctx.limits)
-  const results = await deliverUpload(ctx, source.prepare, source.amplitude, admission)
+  const results = await deliverUpload(ctx, source.engine, source.amplitude, admission)
   recordAnswer(ctx, 'amplitude', source.keyId, admission.events, results)
   return { ...amplitudeReply(summarize(results), parsed.events, raw.bytes.length, ctx.now()), keyId: source.keyId }
 }

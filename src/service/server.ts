@@ -54,7 +54,7 @@ function buildSources(options: ServiceOptions): Map<string, Source> {
       }
       const deliver = async (prepared: PreparedInputs) => (await engine.deliver(prepared)).results
       pipeline = {
-        prepare: (events, read) => engine.prepare(events, read),
+        engine,
         segment: new LingerBatcher(deliver, lingerMs),
         amplitude: new LingerBatcher(deliver, lingerMs)
       }

@@ -95,7 +95,11 @@ describe('Engine.prepare and Engine.deliver', () => {
   }
 
   it("prepare gives map's results and each route's name; deliver sends what it built, two sets in one request", async () => {
-    const engine = new Engine(config, { sleep: noSleep })
+    const settled: [number, unknown][] = []
+    const engine = new Engine(config, {
+      sleep: noSleep,
+      onOutcome: (result, input) => settled.push([result.index, input])
+    })
     const [first, second, third] = orders(3)
     const a = engine.prepare([first, second, buttonClicked])
     const b = engine.prepare([third, 'not an event'])
@@ -129,6 +133,14 @@ describe('Engine.prepare and Engine.deliver', () => {
         { index: 2, skipped: 'no preset matches track "Button Clicked"' },
         { index: 3, status: 200, event: bodies[0].data[2] },
         { index: 4, status: 400, error: 'an event must be a JSON object', retryable: false }
+      ])
+      // Only delivery settles: prepare told onOutcome nothing, deliver told it of every input, with the input.
+      expect(settled).toEqual([
+        [0, first],
+        [1, second],
+        [2, buttonClicked],
+        [3, third],
+        [4, 'not an event']
       ])
     } finally {
       built.mockRestore()
