@@ -4,8 +4,7 @@ import { dryRunConfigOf } from '../runner/config'
 import type { RunnerConfig } from '../runner/config'
 import { Engine } from '../runner/engine'
 import { ingestOne } from '../runner/ingest'
-import { adaptInput, type InputSource } from '../runner/input'
-import { EventRouter } from '../runner/routing'
+import type { InputSource } from '../runner/input'
 import { matchEstimate, type MatchEstimate } from '../sandbox/match-quality'
 import { userDataEntries, type UserDataEntry } from '../sandbox/test-events'
 
@@ -72,27 +71,16 @@ function runnerConfig(request: PreviewRequest): RunnerConfig {
   return dryRunConfigOf(exportedConfig(request), 'the mapping preview')
 }
 
-function presetOf(config: RunnerConfig, input: unknown, source: InputSource): string | undefined {
-  const amplitudeEventMap = EventRouter.amplitudeEventMap(config, config.amplitudeEventMap)
-  const adapted = adaptInput(input, source, amplitudeEventMap)
-  if (!adapted.ok) return undefined
-  const decision = new EventRouter(config, config.amplitudeEventMap).route(
-    adapted.event,
-    adapted.source,
-    adapted.sourceName
-  )
-  return 'route' in decision ? decision.route.name : undefined
-}
-
 /** Whether the ingestion front gave the input a time it did not carry (Segment's timestamp, Amplitude's time). */
 function wasStamped(original: unknown, ingested: unknown): boolean {
   if (!isRecord(original) || !isRecord(ingested)) return false
   return ingested.timestamp !== original.timestamp || ingested.time !== original.time
 }
 
-/** The preset a sample event routes to under the default configuration (no overrides, no Amplitude map). */
-export function defaultPresetOf(input: unknown): string | undefined {
-  return presetOf(runnerConfig({ input }), input, 'auto')
+/** The presets sample events route to under the default configuration (no overrides, no Amplitude map). */
+export function defaultPresetsOf(inputs: unknown[]): (string | undefined)[] {
+  const engine = new Engine(runnerConfig({ input: undefined }))
+  return engine.prepare(inputs, 'auto').map((prepared) => prepared.route)
 }
 
 /** A problem with the request itself (not with the event), as a message; else undefined. */
@@ -112,13 +100,14 @@ export async function previewMapping(request: PreviewRequest, now: Date = new Da
   const engine = new Engine(config)
   const ingested = ingestOne(request.input, source, { receivedAt: now.getTime() })
   const input = ingested.input
-  const [result] = await engine.map([input], [ingested.source])
+  // Prepared, not only mapped: the route that mapping took names the preset, so the input is routed once.
+  const [{ result, route }] = engine.prepare([input], [ingested.source])
   const line = JSON.parse(mapLine(result)) as Record<string, unknown>
   const event = 'event' in result ? (result.event as unknown as Record<string, unknown>) : undefined
   const diagnostics = (result as { diagnostics?: PreviewResult['diagnostics'] }).diagnostics ?? []
   return {
     line,
-    preset: presetOf(config, input, source),
+    preset: route,
     stamped: wasStamped(request.input, input),
     match: event ? matchEstimate(event.user_data, event.action_source) : undefined,
     userData: event ? userDataEntries(event.user_data) : [],

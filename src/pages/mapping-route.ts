@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { describeDefinition } from './mapping-definition'
-import { defaultPresetOf, previewMapping, previewRequestProblem, type PreviewRequest } from './mapping-preview'
+import { defaultPresetsOf, previewMapping, previewRequestProblem, type PreviewRequest } from './mapping-preview'
 import { sendJson, sendPageFile } from './static'
+import { isRecord } from '../lib/is-record'
 import { readAs } from '../runner/input'
 
 /**
@@ -41,19 +42,24 @@ export function sampleEvents(dir: string = EXAMPLES_DIR): SampleEvent[] {
   } catch {
     return []
   }
-  return files.flatMap((file) =>
+  const events = files.flatMap((file) =>
     readFileSync(join(dir, file), 'utf8')
       .split('\n')
-      .flatMap((line): SampleEvent[] => {
+      .flatMap((line): Record<string, unknown>[] => {
         try {
-          const event = JSON.parse(line) as Record<string, unknown>
-          const source = readAs(event, 'auto')
-          return [{ label: sampleLabel(event, source), source, preset: defaultPresetOf(event), event }]
+          const event: unknown = JSON.parse(line)
+          return isRecord(event) ? [event] : []
         } catch {
           return []
         }
       })
   )
+  // One engine routes them all: the preset a sample shows is the route its preparation took.
+  const presets = defaultPresetsOf(events)
+  return events.map((event, position) => {
+    const source = readAs(event, 'auto')
+    return { label: sampleLabel(event, source), source, preset: presets[position], event }
+  })
 }
 
 async function readJsonBody(

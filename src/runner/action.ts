@@ -1,8 +1,8 @@
 /**
  * The sendEvent action as the runner hosts it. Each event is mapped, cleaned of empty values and validated against
  * the action's fields as actions-core's executeBatch does it, then the valid payloads go through the destination's
- * one send path, whose typed outcomes the runner reads directly (no MultiStatus to encode and decode). `build` is
- * that path stopped before the request, which is what `map` shows.
+ * one send path, whose typed outcomes the runner reads directly (no MultiStatus to encode and decode). That path in
+ * two halves: `build` stops before the request (what `map` shows), `deliver` sends what `build` built; `send` is both.
  * test/runner/action.test.ts holds every result and request body to Destination.executeBatch's.
  */
 import { createRequestClient, Destination, fieldsToJsonSchema } from '@segment/actions-core'
@@ -10,7 +10,7 @@ import type { DestinationDefinition, JSONObject, RequestClient, SegmentEvent } f
 import destination from '../destinations/meta-pixel'
 import type { GraphOptions, Settings } from '../destinations/meta-pixel'
 import type { Payload } from '../destinations/meta-pixel/sendEvent/payload'
-import { buildEvents, sendEvents } from '../destinations/meta-pixel/sendEvent/send'
+import { buildEvents, deliverBuilt, sendEvents } from '../destinations/meta-pixel/sendEvent/send'
 import type { EventOutcome, SentOutcome } from '../destinations/meta-pixel/sendEvent/send'
 import { withoutEmptyValues } from './empty-values'
 import type { EmptyValueSchema } from './empty-values'
@@ -95,6 +95,11 @@ export class HostedAction {
 
   send(payloads: Payload[]): Promise<SentOutcome[]> {
     return sendEvents(this.request, this.settings, payloads, this.options.graph)
+  }
+
+  /** Delivers the events `build` built from these payloads, without building them again. */
+  deliver(payloads: Payload[], built: EventOutcome[]): Promise<SentOutcome[]> {
+    return deliverBuilt(this.request, this.settings, payloads, built, this.options.graph)
   }
 
   private mappingFor(mapping: JSONObject): MappingFn {

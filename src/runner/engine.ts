@@ -1,12 +1,11 @@
 /**
- * The engine: inputs to per-event results. Routing picks each event's mapping, the hosted action (action.ts) maps
- * and sends it exactly as a host would, and the engine batches, retries and keeps one result per input, in order.
+ * The engine: inputs to per-event results, in two phases. `prepare` routes each input to its mapping and has the
+ * hosted action (action.ts) map, validate and build it exactly as a host would, once; `deliver` sends what was built,
+ * batched per route, retrying with backoff, and keeps one result per input, in order. `send` is both, `map` the first.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { SegmentEvent } from '@segment/actions-core'
 import type { MetaRequestObserver } from '../destinations/meta-pixel'
 import type { EventOutcome } from '../destinations/meta-pixel/sendEvent/send'
-import type { Payload } from '../destinations/meta-pixel/sendEvent/payload'
 import { MAX_EVENTS_PER_REQUEST } from '../lib/capi-event'
 import { forEachConcurrently } from '../lib/concurrency'
 import { groupBy } from '../lib/group-by'
@@ -16,12 +15,12 @@ import type { EventResult } from './event-result'
 import { backoffDelayMs, DEFAULT_RETRY_POLICY } from './backoff'
 import type { RetryPolicy } from './backoff'
 import type { RunnerConfig } from './config'
-import { adaptInput } from './input'
-import type { InputSource, ReadAs } from './input'
+import { Preparer } from './prepare'
+import type { PendingDelivery, PreparedInput, PreparedInputs, Sources } from './prepare'
 import { RequestSlots } from './request-slots'
 
 export type { EventResult } from './event-result'
-import { EventRouter } from './routing'
+export type { PreparedInput, PreparedInputs, Sources } from './prepare'
 import type { Route } from './routing'
 
 export interface SendReport {
@@ -42,28 +41,21 @@ export interface EngineOptions {
   onRequest?: MetaRequestObserver
   sleep?: (ms: number) => Promise<void>
   onProgress?: (settled: number, total: number) => void
-  /** Called once per input when send() settles it (delivered, refused, skipped or failed for good), with the input. */
+  /**
+   * Called once per input when send() or deliver() settles it (delivered, refused, skipped or failed for good), with
+   * the input; map() and prepare() settle nothing.
+   */
   onOutcome?: (result: EventResult, input: unknown) => void
   /** Timeout of each request to Meta (actions-core's default is 10 s); the ingest service fits it in its budget. */
   requestTimeoutMs?: number
 }
 
-/** One source for every input, or (from the ingest front, which detected each once) one per input. */
-export type Sources = InputSource | readonly ReadAs[]
-
 /** Requests to Meta in flight at once. */
 export const DEFAULT_CONCURRENCY = 4
 
-interface RoutedEvent {
+/** A built event waiting for delivery, with its input's index in the delivered set. */
+interface PendingEvent extends PendingDelivery {
   index: number
-  event: SegmentEvent
-  route: Route
-}
-
-/** One routed event whose payload the action accepted, waiting to be built or sent. */
-interface PreparedEvent {
-  index: number
-  payload: Payload
 }
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -89,8 +81,7 @@ function batchSizeOf(route: Route): number {
  * Each engine has its own Graph target and request observer: nothing is shared through the process.
  */
 export class Engine {
-  private readonly router: EventRouter
-  private readonly amplitudeEventMap: Record<string, string>
+  private readonly preparer: Preparer
   private readonly action: HostedAction
   private readonly policy: RetryPolicy
   private readonly sleep: (ms: number) => Promise<void>
@@ -102,8 +93,6 @@ export class Engine {
     config: RunnerConfig,
     private readonly options: EngineOptions = {}
   ) {
-    this.router = new EventRouter(config, config.amplitudeEventMap)
-    this.amplitudeEventMap = EventRouter.amplitudeEventMap(config, config.amplitudeEventMap)
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
     this.sleep = options.sleep ?? sleepFor
     const slots = options.slots ?? new RequestSlots(options.concurrency ?? DEFAULT_CONCURRENCY)
@@ -114,24 +103,38 @@ export class Engine {
       slots,
       requestTimeoutMs: options.requestTimeoutMs
     })
+    this.preparer = new Preparer(config, this.action)
   }
 
   /** Maps every input to the server event Meta would receive: the send path, stopped before the request. */
   async map(inputs: unknown[], source: Sources = 'auto'): Promise<EventResult[]> {
-    const { results, routed } = this.route(inputs, source)
-    for (const batch of this.batchesOf(routed)) {
-      const prepared = this.prepare(batch, results)
-      const outcomes = this.action.build(prepared.map((item) => item.payload))
-      prepared.forEach((item, position) => (results[item.index] = resultOf(item.index, outcomes[position])))
-    }
-    return results
+    return this.prepare(inputs, source).map((item) => item.result)
   }
 
   /** Delivers every input, retrying retryable failures with backoff; one result per input, in order. */
   async send(inputs: unknown[], source: Sources = 'auto'): Promise<SendReport> {
+    return this.deliver(this.prepare(inputs, source))
+  }
+
+  /**
+   * The first phase: routes, maps, validates and builds every input once, sending nothing. Each input gets its
+   * final result (refused, skipped, invalid) or the event built for `deliver`, and the name of its route.
+   */
+  prepare(inputs: unknown[], source: Sources = 'auto'): PreparedInputs {
+    return this.preparer.prepare(inputs, source)
+  }
+
+  /**
+   * The second phase: delivers the built events of one or more prepare() calls (concatenated), batched per route,
+   * retrying retryable failures with backoff. A retry resends the event as built: the same bytes, not a rebuild.
+   * The other inputs keep their prepared result (deliver() of only those makes no request, it reports them to
+   * onOutcome). One result per input, indexed by position.
+   */
+  async deliver(prepared: PreparedInputs): Promise<SendReport> {
     const call = { requests: 0 }
-    const results = await this.calls.run(call, () => this.deliverAll(inputs, source))
-    if (this.options.onOutcome) for (const result of results) this.options.onOutcome(result, inputs[result.index])
+    const results = await this.calls.run(call, () => this.deliverAll(prepared))
+    if (this.options.onOutcome)
+      for (const result of results) this.options.onOutcome(result, prepared[result.index].input)
     return { results, requests: call.requests }
   }
 
@@ -141,42 +144,31 @@ export class Engine {
     this.options.onRequest?.(record)
   }
 
-  private async deliverAll(inputs: unknown[], source: Sources): Promise<EventResult[]> {
-    const { results, routed } = this.route(inputs, source)
-    let settled = results.filter(Boolean).length
-    this.options.onProgress?.(settled, inputs.length)
-    await forEachConcurrently(this.batchesOf(routed), this.concurrency, async (batch) => {
-      const prepared = this.prepare(batch, results)
-      for (const result of await this.deliverBatch(prepared)) results[result.index] = result
+  private async deliverAll(prepared: PreparedInputs): Promise<EventResult[]> {
+    const results: EventResult[] = new Array(prepared.length)
+    const pending: PendingEvent[] = []
+    prepared.forEach((item: PreparedInput, index) => {
+      if (item.pending) pending.push({ index, ...item.pending })
+      else results[index] = item.result.index === index ? item.result : { ...item.result, index }
+    })
+    let settled = prepared.length - pending.length
+    this.options.onProgress?.(settled, prepared.length)
+    await forEachConcurrently(this.batchesOf(pending), this.concurrency, async (batch) => {
+      for (const result of await this.deliverBatch(batch)) results[result.index] = result
       settled += batch.length
-      this.options.onProgress?.(settled, inputs.length)
+      this.options.onProgress?.(settled, prepared.length)
     })
     return results
   }
 
-  /** The batch's payloads; an event the action refuses gets its result here and goes no further. */
-  private prepare(batch: RoutedEvent[], results: EventResult[]): PreparedEvent[] {
-    const prepared = this.action.prepare(
-      batch[0].route.mapping,
-      batch.map((item) => item.event)
-    )
-    const accepted: PreparedEvent[] = []
-    prepared.forEach((answer, position) => {
-      const { index } = batch[position]
-      if (answer.ok) accepted.push({ index, payload: answer.payload })
-      else results[index] = { index, status: 400, error: answer.error, retryable: false }
-    })
-    return accepted
-  }
-
   /** One batch until every event is delivered or has failed for good; retryable failures wait with backoff. */
-  private async deliverBatch(batch: PreparedEvent[]): Promise<EventResult[]> {
+  private async deliverBatch(batch: PendingEvent[]): Promise<EventResult[]> {
     const settled: EventResult[] = []
     let pending = batch
     for (let attempt = 1; pending.length > 0; attempt++) {
       const outcomes = await this.sendOrFail(pending)
       if (outcomes instanceof Error) return [...settled, ...pending.map((item) => failure(item.index, outcomes))]
-      const retry: PreparedEvent[] = []
+      const retry: PendingEvent[] = []
       let retryAfterMs = 0
       pending.forEach((item, position) => {
         const outcome = outcomes[position]
@@ -193,42 +185,19 @@ export class Engine {
   }
 
   // The send path answers for every event and never throws; should it, each event says so instead of vanishing.
-  private async sendOrFail(pending: PreparedEvent[]): Promise<EventOutcome[] | Error> {
+  private async sendOrFail(pending: PendingEvent[]): Promise<EventOutcome[] | Error> {
     try {
-      return await this.action.send(pending.map((item) => item.payload))
+      return await this.action.deliver(
+        pending.map((item) => item.payload),
+        pending.map((item) => item.built)
+      )
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error))
     }
   }
 
-  private route(inputs: unknown[], source: Sources): { results: EventResult[]; routed: RoutedEvent[] } {
-    const results: EventResult[] = new Array(inputs.length)
-    const routed: RoutedEvent[] = []
-    inputs.forEach((input, index) => {
-      const from = typeof source === 'string' ? source : source[index]
-      const adapted = adaptOrRefuse(input, from, this.amplitudeEventMap)
-      if (!adapted.ok) {
-        results[index] = { index, status: adapted.status, error: adapted.error, retryable: false }
-        return
-      }
-      const decision = this.router.route(adapted.event, adapted.source, adapted.sourceName)
-      if ('skipped' in decision) results[index] = { index, skipped: decision.skipped }
-      else routed.push({ index, event: decision.event, route: decision.route })
-    })
-    return { results, routed }
-  }
-
-  private batchesOf(routed: RoutedEvent[]): RoutedEvent[][] {
-    const byRoute = groupBy(routed, (item) => item.route)
+  private batchesOf(pending: PendingEvent[]): PendingEvent[][] {
+    const byRoute = groupBy(pending, (item) => item.route)
     return [...byRoute].flatMap(([route, items]) => chunk(items, batchSizeOf(route)))
-  }
-}
-
-/** adaptInput, with an input that makes it throw (e.g. nesting deep enough to overflow it) refused on its own. */
-function adaptOrRefuse(...args: Parameters<typeof adaptInput>): ReturnType<typeof adaptInput> {
-  try {
-    return adaptInput(...args)
-  } catch (error) {
-    return { ok: false, status: 400, error: `this event cannot be read: ${(error as Error).message}` }
   }
 }

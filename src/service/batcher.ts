@@ -2,10 +2,10 @@ import type { EventResult } from '../runner/engine'
 
 export const FLUSH_AT_EVENTS = 1000
 
-type SendBatch = (events: unknown[]) => Promise<EventResult[]>
+type SendBatch<T> = (items: T[]) => Promise<EventResult[]>
 
-interface Waiting {
-  events: unknown[]
+interface Waiting<T> {
+  events: T[]
   resolve: (results: EventResult[]) => void
 }
 
@@ -16,25 +16,26 @@ function reindexed(result: EventResult | undefined, index: number): EventResult 
 }
 
 /**
- * Gathers the events of concurrent requests for one source into one engine call. A batch goes out `lingerMs` after
+ * Gathers the events of concurrent requests for one source into one engine call (the service's are prepared events,
+ * so the call delivers what each request mapped and built once). A batch goes out `lingerMs` after
  * its first event, or at once when it holds `flushAt` events (or the service is closing). Each request gets back the
  * results of its own events, in order.
  */
-export class LingerBatcher {
-  private open: Waiting[] = []
+export class LingerBatcher<T = unknown> {
+  private open: Waiting<T>[] = []
   private openEvents = 0
   private timer: NodeJS.Timeout | undefined
   private closing = false
   private readonly inFlight = new Set<Promise<void>>()
 
   constructor(
-    private readonly send: SendBatch,
+    private readonly send: SendBatch<T>,
     private readonly lingerMs: number,
     private readonly flushAt = FLUSH_AT_EVENTS
   ) {}
 
   /** The results of these events, once each of them is delivered, skipped, or failed for good or for now. */
-  submit(events: unknown[]): Promise<EventResult[]> {
+  submit(events: T[]): Promise<EventResult[]> {
     if (events.length === 0) return Promise.resolve([])
     return new Promise((resolve) => {
       this.open.push({ events, resolve })
@@ -62,7 +63,7 @@ export class LingerBatcher {
     this.inFlight.add(task)
   }
 
-  private async deliver(batch: Waiting[]): Promise<void> {
+  private async deliver(batch: Waiting<T>[]): Promise<void> {
     const events = batch.flatMap((waiting) => waiting.events)
     let results: EventResult[]
     try {

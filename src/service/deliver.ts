@@ -3,13 +3,17 @@ import type { Admission } from './limits'
 import type { IngestSource, ServiceMetrics } from './metrics'
 import { refusalReason } from './metrics'
 import type { ServiceResult } from './outcome'
-import type { EventResult } from '../runner/engine'
+import type { Engine, EventResult, PreparedInput, PreparedInputs } from '../runner/engine'
+import type { ReadAs } from '../runner/input'
 import { parseFql } from '@segment/destination-subscriptions'
 import definition from '../destinations/meta-pixel'
 import { STANDARD_EVENTS } from '../lib/contract/meta-constants'
 import { eventNameKey } from '../lib/event-name'
 import { subscribedEventNames } from '../runner/event-names'
 import { SEGMENT_SINGLE_TYPES } from './segment'
+
+/** The engine's two phases: prepare (route, map, validate and build once) and deliver what was prepared. */
+export type EnginePhases = Pick<Engine, 'prepare' | 'deliver'>
 
 /** What delivering one request's events needs from the service. */
 export interface DeliveryContext {
@@ -56,47 +60,68 @@ function heldBack(index: number): ServiceResult {
   return { index, status: 400, error, retryable: true, heldBack: true }
 }
 
+/** The admitted events of one request, prepared once: what its answer is checked on and what its delivery sends. */
+export function prepareAdmitted(engine: EnginePhases, read: ReadAs, admission: Admission): PreparedInputs {
+  return engine.prepare(
+    admittedPositions(admission).map((index) => admission.events[index]),
+    read
+  )
+}
+
+const refusedForGood = (result: EventResult) => 'retryable' in result && !result.retryable
+
 /**
  * An Amplitude upload with an event refused for good is answered 400 naming it, and the SDK drops that event and
  * resends the others. Delivered now, they would be delivered again with the resend; so such an upload delivers
- * nothing: the refused events (at ingestion, or by a dry run of the mapping) are answered, the others are held back,
- * and the SDK's resend is their one delivery. Undefined when the upload has no refused event (deliver it as usual).
- * A lone event needs no dry run: refused, it leaves nothing to resend.
+ * nothing: the refused events (at ingestion, or by the mapping) are answered, the others are held back, and the
+ * SDK's resend is their one delivery. Otherwise its events, prepared once, go to the batcher: the events it sends are
+ * the ones that mapping built, not a second mapping of them.
  */
-export async function refuseMixedUpload(
-  dryRun: (events: unknown[]) => Promise<EventResult[]>,
+export async function deliverUpload(
+  ctx: DeliveryContext,
+  engine: EnginePhases,
+  batcher: LingerBatcher<PreparedInput>,
   admission: Admission
-): Promise<ServiceResult[] | undefined> {
-  const positions = admittedPositions(admission)
-  if (positions.length === 0) return undefined
+): Promise<ServiceResult[]> {
+  const startedAt = performance.now()
   const refusals = ingestionRefusals(admission)
-  if (refusals.size === 0) {
-    if (positions.length === 1) return undefined
-    const mapped = await dryRun(positions.map((index) => admission.events[index]))
-    mapped.forEach((result, position) => {
-      const index = positions[position]
-      if ('retryable' in result && !result.retryable) refusals.set(index, { ...result, index })
-    })
-    if (refusals.size === 0) return undefined
+  const positions = admittedPositions(admission)
+  // Events refused at ingestion already hold the others back: those need not be mapped at all.
+  if (refusals.size > 0 && positions.length > 0) return refusedOrHeldBack(admission, refusals)
+  const prepared = prepareAdmitted(engine, 'amplitude', admission)
+  prepared.forEach(({ result }, position) => {
+    const index = positions[position]
+    if (refusedForGood(result)) refusals.set(index, { ...result, index })
+  })
+  if (refusals.size > 0) {
+    // The refused events are settled: delivering only them makes no request and reports them as the engine does.
+    await engine.deliver(prepared.filter(({ result }) => refusedForGood(result)))
+    return refusedOrHeldBack(admission, refusals)
   }
+  return deliverAdmitted(ctx, 'amplitude', batcher, admission, prepared, startedAt)
+}
+
+function refusedOrHeldBack(admission: Admission, refusals: Map<number, ServiceResult>): ServiceResult[] {
   return admission.events.map((_event, index) => refusals.get(index) ?? heldBack(index))
 }
 
 /**
- * Delivers the admitted events of one request through its batcher and answers every event, in order: refused at
- * ingestion (400), or the engine's result, or, when the batch is not done within the time budget, retryable (503)
- * so the SDK resends before its own timeout gives up. Deliveries that finish after that are counted apart and
- * not answered, so the client hears of each event once.
+ * Delivers the admitted events of one request, prepared (prepareAdmitted) since `startedAt`, through its batcher and
+ * answers every event, in order: refused at ingestion (400), or the engine's result, or, when the batch is not done
+ * within the time budget (counted from `startedAt`), retryable (503) so the SDK resends before its own timeout gives
+ * up. Deliveries that finish after that are counted apart and not answered, so the client hears of each event once.
  */
 export async function deliverAdmitted(
   ctx: DeliveryContext,
   source: IngestSource,
-  batcher: LingerBatcher,
-  admission: Admission
+  batcher: LingerBatcher<PreparedInput>,
+  admission: Admission,
+  prepared: PreparedInputs,
+  startedAt: number
 ): Promise<ServiceResult[]> {
   const positions = admittedPositions(admission)
-  const submitted = batcher.submit(positions.map((index) => admission.events[index]))
-  const timed = await within(submitted, ctx.budgetMs)
+  const submitted = batcher.submit(prepared)
+  const timed = await within(submitted, Math.max(0, ctx.budgetMs - (performance.now() - startedAt)))
   if (!timed.done) void submitted.then((late) => ctx.metrics.deliveredAfterBudget(source, late))
   const results: ServiceResult[] = new Array(admission.events.length)
   for (const [index, refusal] of ingestionRefusals(admission)) results[index] = refusal

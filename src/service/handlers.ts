@@ -3,7 +3,8 @@ import { parseAmplitudeUpload, parseWebhookEvent } from './amplitude'
 import { basicAuthUser, headerKey, keyHint } from './auth'
 import type { LingerBatcher } from './batcher'
 import { parseJson, readBody, type BodyResult } from './body'
-import { deliverAdmitted, recordAnswer, refuseMixedUpload, type DeliveryContext } from './deliver'
+import { deliverAdmitted, deliverUpload, prepareAdmitted, recordAnswer } from './deliver'
+import type { DeliveryContext, EnginePhases } from './deliver'
 import { admit, type EventLimits } from './limits'
 import type { IngestSource } from './metrics'
 import { summarize, type ServiceResult } from './outcome'
@@ -12,15 +13,18 @@ import { amplitudeError, amplitudeReply, segmentError, segmentReply, webhookErro
 import type { Endpoint } from './router'
 import { parseSegmentBatch, parseSegmentMessage } from './segment'
 import type { Reply } from './types'
-import type { EventResult } from '../runner/engine'
+import type { PreparedInput } from '../runner/engine'
+import type { ReadAs } from '../runner/input'
 
-/** One configured key: a batcher per input format in front of its pixel's engine. */
+/**
+ * One configured key: its pixel's engine in two phases. Each request's events are prepared (mapped and built) once,
+ * then a batcher per input format delivers the prepared events of concurrent requests together.
+ */
 export interface Source {
   keyId: string
-  segment: LingerBatcher
-  amplitude: LingerBatcher
-  /** The engine's dry run of Amplitude events (nothing sent): what the send would refuse. */
-  mapAmplitude: (events: unknown[]) => Promise<EventResult[]>
+  engine: EnginePhases
+  segment: LingerBatcher<PreparedInput>
+  amplitude: LingerBatcher<PreparedInput>
 }
 
 export interface HandlerContext extends DeliveryContext {
@@ -48,10 +52,13 @@ async function answerEvents(
   ctx: HandlerContext,
   protocol: IngestSource,
   source: Source,
-  batcher: LingerBatcher,
+  read: ReadAs,
   admission: Parameters<typeof deliverAdmitted>[3]
 ): Promise<ServiceResult[]> {
-  const results = await deliverAdmitted(ctx, protocol, batcher, admission)
+  const startedAt = performance.now()
+  const prepared = prepareAdmitted(source.engine, read, admission)
+  const batcher = read === 'segment' ? source.segment : source.amplitude
+  const results = await deliverAdmitted(ctx, protocol, batcher, admission, prepared, startedAt)
   recordAnswer(ctx, protocol, source.keyId, admission.events, results)
   return results
 }
@@ -82,13 +89,13 @@ async function handleSegment(
   const source = ctx.sources.get(writeKey)
   if (!source) return segmentError(401, `unknown write key ${keyHint(writeKey)}`, UNKNOWN_KEY_NOTE)
   const admission = { events: parsed.messages, refused: parsed.refused }
-  const results = await answerEvents(ctx, 'segment', source, source.segment, admission)
+  const results = await answerEvents(ctx, 'segment', source, 'segment', admission)
   return { ...segmentReply(summarize(results)), keyId: source.keyId }
 }
 
 /**
  * An upload with an event refused for good delivers nothing and is answered as Amplitude's 400 naming the refused
- * ones, so the SDK drops exactly those and resends the others, whose one delivery that is (see refuseMixedUpload).
+ * ones, so the SDK drops exactly those and resends the others, whose one delivery that is (see deliverUpload).
  */
 async function handleAmplitudeUpload(req: IncomingMessage, ctx: HandlerContext, receivedAt: number): Promise<Reply> {
   const raw = await readRequestBody(req, ctx)
@@ -104,9 +111,7 @@ async function handleAmplitudeUpload(req: IncomingMessage, ctx: HandlerContext, 
   // "Invalid API key" is the prefix on which Amplitude's SDKs drop the batch instead of retrying it.
   if (!source) return amplitudeError(401, `Invalid API key: ${keyHint(parsed.apiKey)}`, {}, UNKNOWN_KEY_NOTE)
   const admission = admit(parsed.events, ctx.limits)
-  const results =
-    (await refuseMixedUpload(source.mapAmplitude, admission)) ??
-    (await deliverAdmitted(ctx, 'amplitude', source.amplitude, admission))
+  const results = await deliverUpload(ctx, source.engine, source.amplitude, admission)
   recordAnswer(ctx, 'amplitude', source.keyId, admission.events, results)
   return { ...amplitudeReply(summarize(results), parsed.events, raw.bytes.length, ctx.now()), keyId: source.keyId }
 }
@@ -122,7 +127,7 @@ async function handleWebhook(req: IncomingMessage, ctx: HandlerContext): Promise
   if (!json.ok) return { ...webhookError(400, json.reason), keyId: source.keyId }
   const parsed = parseWebhookEvent(json.value)
   if (!parsed.ok) return { ...webhookError(400, parsed.reason), keyId: source.keyId }
-  const results = await answerEvents(ctx, 'webhook', source, source.amplitude, admit([parsed.event], ctx.limits))
+  const results = await answerEvents(ctx, 'webhook', source, 'amplitude', admit([parsed.event], ctx.limits))
   const skipped = results.find((result) => 'skipped' in result)
   const reason = skipped && 'skipped' in skipped ? skipped.skipped : undefined
   return { ...webhookReply(summarize(results), reason), keyId: source.keyId }

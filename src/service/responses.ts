@@ -68,7 +68,7 @@ export function amplitudeReply(outcome: RequestOutcome, events: unknown[], paylo
     return { ...amplitudeError(429, retryReason(outcome), { throttled_events: throttled }), note }
   }
   // Refused for good: a 400 naming them makes the SDK drop exactly those and resend the others. Those were held
-  // back (refuseMixedUpload) unless only the send found the refusal (Meta refused an event the destination's checks
+  // back (deliverUpload) unless only the send found the refusal (Meta refused an event the destination's checks
   // passed): then they were delivered, and Meta drops the resent copies by event_id (the insert_id).
   if (outcome.failed.length > 0) return { ...amplitudeInvalid(events, outcome.failed), note }
   return {

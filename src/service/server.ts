@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { RunnerConfig } from '../runner/config'
-import { Engine, type EngineOptions } from '../runner/engine'
+import { Engine, type EngineOptions, type PreparedInputs } from '../runner/engine'
 import { keyFingerprint } from './auth'
 import { LingerBatcher } from './batcher'
 import { DEFAULT_BODY_IDLE_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES } from './body'
@@ -52,10 +52,11 @@ function buildSources(options: ServiceOptions): Map<string, Source> {
       } catch (error) {
         throw new Error(`Invalid destination settings for source ${keyFingerprint(key)}: ${(error as Error).message}`)
       }
+      const deliver = async (prepared: PreparedInputs) => (await engine.deliver(prepared)).results
       pipeline = {
-        segment: new LingerBatcher(async (events) => (await engine.send(events, 'segment')).results, lingerMs),
-        amplitude: new LingerBatcher(async (events) => (await engine.send(events, 'amplitude')).results, lingerMs),
-        mapAmplitude: (events) => engine.map(events, 'amplitude')
+        engine,
+        segment: new LingerBatcher(deliver, lingerMs),
+        amplitude: new LingerBatcher(deliver, lingerMs)
       }
       shared.set(config, pipeline)
     }

@@ -1,4 +1,5 @@
 import nock from 'nock'
+import * as capiEventBuild from '../../src/lib/capi-event/build'
 import { Engine } from '../../src/runner/engine'
 import type { RunnerConfig } from '../../src/runner/config'
 import {
@@ -82,6 +83,95 @@ describe('Engine.map', () => {
   it('produces the exact server event the send path delivers, without any request', async () => {
     const [result] = await new Engine(config).map([referenceOrderCompleted()])
     expect(result).toEqual({ index: 0, status: 200, event: referenceRequestBody.data[0] })
+  })
+})
+
+describe('Engine.prepare and Engine.deliver', () => {
+  const buttonClicked = {
+    type: 'track',
+    event: 'Button Clicked',
+    messageId: 'x',
+    timestamp: new Date(NOW_MS).toISOString()
+  }
+
+  it("prepare gives map's results and each route's name; deliver sends what it built, two sets in one request", async () => {
+    const settled: [number, unknown][] = []
+    const engine = new Engine(config, {
+      sleep: noSleep,
+      onOutcome: (result, input) => settled.push([result.index, input])
+    })
+    const [first, second, third] = orders(3)
+    const a = engine.prepare([first, second, buttonClicked])
+    const b = engine.prepare([third, 'not an event'])
+
+    expect(a.map((item) => item.result)).toEqual(await new Engine(config).map([first, second, buttonClicked]))
+    expect(a.map((item) => item.route)).toEqual(['Purchase', 'Purchase', undefined])
+    expect(b.map((item) => item.route)).toEqual(['Purchase', undefined])
+    expect(a[0].result).toEqual({
+      index: 0,
+      status: 200,
+      event: { ...referenceRequestBody.data[0], event_id: 'order-0' }
+    })
+
+    const bodies: { data: unknown[] }[] = []
+    nock(GRAPH)
+      .post(EVENTS_PATH)
+      .reply(200, (_uri, body) => {
+        bodies.push(body as { data: unknown[] })
+        return { events_received: bodies[0].data.length }
+      })
+    const built = jest.spyOn(capiEventBuild, 'buildServerEvent')
+    try {
+      const report = await engine.deliver([...a, ...b])
+
+      expect(built).not.toHaveBeenCalled()
+      expect(report.requests).toBe(1)
+      expect(bodies[0].data).toEqual([a[0], a[1], b[0]].map((item) => 'event' in item.result && item.result.event))
+      expect(report.results).toEqual([
+        { index: 0, status: 200, event: bodies[0].data[0] },
+        { index: 1, status: 200, event: bodies[0].data[1] },
+        { index: 2, skipped: 'no preset matches track "Button Clicked"' },
+        { index: 3, status: 200, event: bodies[0].data[2] },
+        { index: 4, status: 400, error: 'an event must be a JSON object', retryable: false }
+      ])
+      // Only delivery settles: prepare told onOutcome nothing, deliver told it of every input, with the input.
+      expect(settled).toEqual([
+        [0, first],
+        [1, second],
+        [2, buttonClicked],
+        [3, third],
+        [4, 'not an event']
+      ])
+    } finally {
+      built.mockRestore()
+    }
+  })
+
+  it('a retry resends the event as built, byte for byte, without building it again', async () => {
+    const bodies: string[] = []
+    const record = (status: number, answer: object) => (_uri: string, body: nock.Body) => {
+      bodies.push(JSON.stringify(body))
+      return [status, answer] as [number, object]
+    }
+    nock(GRAPH)
+      .post(EVENTS_PATH)
+      .reply(record(503, { error: { message: 'Service temporarily unavailable', code: 2 } }))
+      .post(EVENTS_PATH)
+      .reply(record(200, { events_received: 2 }))
+    const engine = new Engine(config, { sleep: noSleep })
+    const prepared = engine.prepare(orders(2))
+    const built = jest.spyOn(capiEventBuild, 'buildServerEvent')
+    try {
+      const report = await engine.deliver(prepared)
+
+      expect(report.requests).toBe(2)
+      expect(bodies).toHaveLength(2)
+      expect(bodies[1]).toBe(bodies[0])
+      expect(built).not.toHaveBeenCalled()
+      expect(report.results.map((result) => 'status' in result && result.status)).toEqual([200, 200])
+    } finally {
+      built.mockRestore()
+    }
   })
 })
 

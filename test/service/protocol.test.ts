@@ -1,3 +1,5 @@
+import * as capiEventBuild from '../../src/lib/capi-event/build'
+import { HostedAction } from '../../src/runner/action'
 import { Engine } from '../../src/runner/engine'
 import { gzipSync } from 'node:zlib'
 import type { ReceivedEvent } from '../../src/sandbox'
@@ -278,7 +280,33 @@ describe('Amplitude HTTP V2 API', () => {
     ])
   })
 
-  it('maps a lone event once, by the send: refused, it leaves nothing for the SDK to resend', async () => {
+  it('maps, normalises and hashes an upload once, and delivers the events that mapping built', async () => {
+    const mapped = jest.spyOn(HostedAction.prototype, 'prepare')
+    const built = jest.spyOn(capiEventBuild, 'buildServerEvent')
+    try {
+      const events = [amplitudePurchase('once-1'), amplitudePurchase('once-2'), amplitudePurchase('once-3')]
+      const answer = await call(`${url}/2/httpapi`, { body: { api_key: API_KEY, events } })
+
+      expect(answer.status).toBe(200)
+      expect(answer.body).toMatchObject({ code: 200, events_ingested: 3 })
+      expect(eventIds(harness.sandbox)).toEqual(['once-1', 'once-2', 'once-3'])
+      expect(harness.sandbox.received().map((received) => userData(received).em)).toEqual([
+        [EMAIL_HASH],
+        [EMAIL_HASH],
+        [EMAIL_HASH]
+      ])
+      expect(harness.sandbox.requests()).toBe(1)
+      // Each event went through actions-core's mapping once and through our build (normalise, hash) once.
+      const mappedEvents = mapped.mock.calls.reduce((sum, [, batch]) => sum + batch.length, 0)
+      expect(mappedEvents).toBe(3)
+      expect(built).toHaveBeenCalledTimes(3)
+    } finally {
+      mapped.mockRestore()
+      built.mockRestore()
+    }
+  })
+
+  it('maps a lone event once: refused, it leaves nothing for the SDK to resend', async () => {
     const mapSpy = jest.spyOn(Engine.prototype, 'map')
     const { event_type: _eventType, ...noEventType } = amplitudePurchase('lone-bad')
     try {

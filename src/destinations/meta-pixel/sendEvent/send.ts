@@ -1,3 +1,7 @@
+/**
+ * The destination's one send path: build, deliver, and the two answers hosts expect (MultiStatus, a throwable).
+ * Over 250 lines because these share the outcome type and its batching helpers; apart, each would re-derive them.
+ */
 import {
   IntegrationError,
   InvalidAuthenticationError,
@@ -176,7 +180,21 @@ export async function sendEvents(
   payloads: Payload[],
   graph: GraphOptions = {}
 ): Promise<SentOutcome[]> {
-  const outcomes = buildEvents(settings, payloads)
+  return deliverBuilt(request, settings, payloads, buildEvents(settings, payloads), graph)
+}
+
+/**
+ * The second half of sendEvents: delivers the events buildEvents built from these payloads ('ready'), in batches;
+ * every other outcome is answered as it is. The runner builds once, then delivers (and retries) what it built.
+ */
+export async function deliverBuilt(
+  request: RequestClient,
+  settings: Settings,
+  payloads: Payload[],
+  built: EventOutcome[],
+  graph: GraphOptions = {}
+): Promise<SentOutcome[]> {
+  const outcomes = built.slice()
   const pending = outcomes.flatMap((outcome, index) =>
     outcome.kind === 'ready' ? [{ index, event: outcome.event, diagnostics: outcome.diagnostics }] : []
   )
