@@ -86,14 +86,24 @@ async function* lines(pieces: AsyncIterable<Buffer>): AsyncGenerator<RawInput[]>
     if (!isBlank(content)) batch.push({ bytes: content, line })
   }
   for await (const piece of pieces) {
-    const bytes = carry.length > 0 ? Buffer.concat([carry, piece]) : piece
     const batch: RawInput[] = []
     let start = 0
-    for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
-      take(bytes.subarray(start, end), batch)
+    let end = piece.indexOf(NEWLINE)
+    // Only the line a read cut in two is copied together; the rest are views of the piece as read.
+    if (carry.length > 0) {
+      if (end === -1) {
+        carry = Buffer.concat([carry, piece])
+        continue
+      }
+      take(Buffer.concat([carry, piece.subarray(0, end)]), batch)
+      start = end + 1
+      end = piece.indexOf(NEWLINE, start)
+    }
+    for (; end !== -1; end = piece.indexOf(NEWLINE, start)) {
+      take(piece.subarray(start, end), batch)
       start = end + 1
     }
-    carry = bytes.subarray(start)
+    carry = piece.subarray(start)
     if (batch.length > 0) yield batch
   }
   const last: RawInput[] = []
