@@ -130,3 +130,16 @@ if (typeof afterAll === 'function') {
     nock.restore()
   })
 }
+
+/** Meta's 400 envelope for bad data (code 100), as its Graph API answers it; `details` adds subcode, title, trace. */
+export function invalidParameterBody(userMessage: string, details: Record<string, unknown> = {}) {
+  return {
+    error: {
+      message: 'Invalid parameter',
+      type: 'OAuthException',
+      code: 100,
+      ...details,
+      error_user_msg: userMessage
+    }
+  }
+}

@@ -13,7 +13,7 @@ import { HostedAction } from '../../src/runner/action'
 import { RequestSlots } from '../../src/runner/request-slots'
 import { ACTIONS_CORE_CRASHES, mutatedEvent, segmentSeeds } from '../fuzz/arbitraries'
 import { fuzzParameters } from '../fuzz/parameters'
-import { NOW_MS, settings } from '../helpers'
+import { invalidParameterBody, NOW_MS, settings } from '../helpers'
 
 const HOST = 'http://host.meta.test'
 const HOSTED = 'http://hosted.meta.test'
@@ -35,18 +35,8 @@ function scriptedAnswer(body: { data: { event_name: string; custom_data?: { valu
   const data = body.data
   const refused = data.findIndex((event) => (event.custom_data?.value ?? 0) > 900)
   if (refused >= 0) {
-    return [
-      400,
-      {
-        error: {
-          message: 'Invalid parameter',
-          type: 'OAuthException',
-          code: 100,
-          error_user_msg: `The parameter $['data'][${refused}]['custom_data']['value'] is too large.`,
-          fbtrace_id: 'trace-data'
-        }
-      }
-    ] as const
+    const message = `The parameter $['data'][${refused}]['custom_data']['value'] is too large.`
+    return [400, invalidParameterBody(message, { fbtrace_id: 'trace-data' })] as const
   }
   if (data.some((event) => event.event_name === 'Lead')) {
     return [

@@ -13,7 +13,16 @@ import definition from '../../../src'
 import { path } from '../../../src/destinations/meta-pixel/sendEvent/directives'
 import { presetMapping, presets } from '../../../src/destinations/meta-pixel/presets'
 import { isolationBudget } from '../../../src/lib/delivery'
-import { ACCESS_TOKEN, EVENTS_PATH, GRAPH, NOW_MS, referenceOrderCompleted, SAFARI_UA, settings } from '../../helpers'
+import {
+  ACCESS_TOKEN,
+  EVENTS_PATH,
+  GRAPH,
+  invalidParameterBody,
+  NOW_MS,
+  referenceOrderCompleted,
+  SAFARI_UA,
+  settings
+} from '../../helpers'
 
 /** One entry of the multistatus array executeBatch returns (actions-core does not export its type). */
 interface Result {
@@ -99,18 +108,12 @@ function invalidParameter(index: number | undefined, n: number): Reply {
     index === undefined ? 'An event in this request' : `The parameter $['data'][${index}]['user_data']['ct']`
   return [
     400,
-    {
-      error: {
-        message: 'Invalid parameter',
-        type: 'OAuthException',
-        code: 100,
-        error_subcode: 2804016,
-        is_transient: false,
-        error_user_title: 'Parameter Not Hashed',
-        error_user_msg: `${where} isn't hashed.`,
-        fbtrace_id: `trace-${n}`
-      }
-    }
+    invalidParameterBody(`${where} isn't hashed.`, {
+      error_subcode: 2804016,
+      is_transient: false,
+      error_user_title: 'Parameter Not Hashed',
+      fbtrace_id: `trace-${n}`
+    })
   ]
 }
 
