@@ -34,7 +34,7 @@ type Authentication = DestinationDefinition<JSONObject>['authentication']
 const schema = fieldsToJsonSchema(action.fields)
 
 /**
- * actions-core validates a payload with its `validateSchema`, which it exports only from 3.154 on; a Destination's
+ * actions-core validates a payload with its `validateSchema`, which 3.153 does not export (3.170 does); a Destination's
  * validateSettings runs that same function (same options, same errors) on `fieldsToJsonSchema` of its
  * authentication fields, so a Destination whose "settings" are the action's fields validates payloads exactly.
  */
