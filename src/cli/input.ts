@@ -69,11 +69,11 @@ const NEWLINE = 0x0a
 const CARRIAGE_RETURN = 0x0d
 
 // A line whose first byte is printable ASCII is not blank; only the rare others are decoded to ask trim().
-function isBlank(line: Uint8Array): boolean {
+function isBlank(line: Buffer): boolean {
   const first = line[0]
   if (first === undefined) return true
   if (first > 0x20 && first < 0x7f) return false
-  return Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8').trim() === ''
+  return line.toString('utf8').trim() === ''
 }
 
 async function* lines(pieces: AsyncIterable<Buffer>): AsyncGenerator<RawInput[]> {

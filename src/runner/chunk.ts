@@ -9,11 +9,8 @@ import type { InputSource } from './input'
 import { ingestOne } from './ingest'
 import type { ReadAs } from './input'
 
-/**
- * An input as read: a JSON Lines line still to parse (its UTF-8 bytes, or its text), with its line number, or a
- * value a JSON parser produced.
- */
-export type RawInput = { bytes: Uint8Array; line: number } | { text: string; line: number } | { value: unknown }
+/** An input as read: a JSON Lines line still to parse (its UTF-8 bytes and line number), or a value a JSON parser produced. */
+export type RawInput = { bytes: Uint8Array; line: number } | { value: unknown }
 
 export interface InputChunk {
   /** The index of the chunk's first input in the whole input. */
@@ -60,7 +57,7 @@ const utf8 = new TextDecoder()
 export function parseRawInput(input: RawInput): ParsedInput {
   if ('value' in input) return { ok: true, value: input.value }
   try {
-    return { ok: true, value: JSON.parse('bytes' in input ? utf8.decode(input.bytes) : input.text) }
+    return { ok: true, value: JSON.parse(utf8.decode(input.bytes)) }
   } catch {
     return { ok: false, error: `line ${input.line} is not valid JSON` }
   }
@@ -104,8 +101,7 @@ function namedIfDelivered(result: EventResult): StreamResult {
 
 /** Bytes a chunk's inputs hold: what bounds a chunk of very large lines. */
 export function sizeOf(input: RawInput): number {
-  if ('bytes' in input) return input.bytes.byteLength
-  return 'text' in input ? input.text.length : 0
+  return 'bytes' in input ? input.bytes.byteLength : 0
 }
 
 /**
@@ -113,7 +109,7 @@ export function sizeOf(input: RawInput): number {
  * thread: the lines are views of read buffers that other chunks share, which a message would copy whole.
  */
 export function packedForTransfer(chunk: InputChunk): { chunk: InputChunk; transfer: ArrayBuffer[] } {
-  const total = chunk.inputs.reduce((sum, input) => sum + ('bytes' in input ? input.bytes.byteLength : 0), 0)
+  const total = chunk.inputs.reduce((sum, input) => sum + sizeOf(input), 0)
   if (total === 0) return { chunk, transfer: [] }
   const packed = new Uint8Array(total)
   let offset = 0

@@ -9,8 +9,8 @@ import type { ChunkProcessor } from './processors'
 
 /** Inputs per chunk: one full request to Meta for homogeneous input. */
 export const CHUNK_SIZE = 1_000
-/** Characters of JSON Lines text per chunk at most, so a chunk of very large events stays a bounded size. */
-export const CHUNK_TEXT_LIMIT = 4 * 1024 * 1024
+/** Bytes of JSON Lines per chunk at most, so a chunk of very large events stays a bounded size. */
+export const CHUNK_BYTE_LIMIT = 4 * 1024 * 1024
 
 export interface StreamOptions {
   /** Chunks in flight at once; the reorder window. */
@@ -39,7 +39,7 @@ export async function runStream(
   const totals: StreamTotals = { inputs: 0, requests: 0 }
   let settled = 0
   let buffer: RawInput[] = []
-  let bufferedText = 0
+  let bufferedBytes = 0
 
   const handOnOldest = async () => {
     const outcome = await (queue.shift() as Promise<ChunkOutcome>)
@@ -50,7 +50,7 @@ export async function runStream(
     const chunk: InputChunk = { first: totals.inputs, receivedAt: now(), inputs: buffer }
     totals.inputs += buffer.length
     buffer = []
-    bufferedText = 0
+    bufferedBytes = 0
     const processing = processor.process(chunk)
     void processing.then((outcome) => {
       settled += outcome.results.length
@@ -64,8 +64,8 @@ export async function runStream(
     for await (const inputs of reads) {
       for (const input of inputs) {
         buffer.push(input)
-        bufferedText += sizeOf(input)
-        if (buffer.length >= chunkSize || bufferedText >= CHUNK_TEXT_LIMIT) await dispatch()
+        bufferedBytes += sizeOf(input)
+        if (buffer.length >= chunkSize || bufferedBytes >= CHUNK_BYTE_LIMIT) await dispatch()
       }
     }
     if (buffer.length > 0) await dispatch()

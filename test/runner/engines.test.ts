@@ -109,9 +109,10 @@ describe('worker threads', () => {
   it('send byte-identical request bodies to the main-thread path', async () => {
     const [main, workers] = [await graph(), await graph()]
     const events = orders(2500, 'same')
-    // JSON Lines text, as the CLI reads it, with one malformed line among them.
-    const inputs = events.map((event, line) => ({ text: JSON.stringify(event), line: line + 1 }))
-    inputs.splice(7, 0, { text: '{"type": "track", broken', line: 0 })
+    // JSON Lines bytes, as the CLI reads them, with one malformed line among them.
+    const line = (text: string, number: number) => ({ bytes: Buffer.from(text), line: number })
+    const inputs = events.map((event, index) => line(JSON.stringify(event), index + 1))
+    inputs.splice(7, 0, line('{"type": "track", broken', 0))
     const chunk: InputChunk = { first: 0, receivedAt: Date.now(), inputs }
     const options: ChunkOptions = { mode: 'send', source: 'auto', stampReceiptTime: true }
 
