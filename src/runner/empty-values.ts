@@ -2,7 +2,8 @@
  * actions-core's batch rule for empty values, which its executeBatch applies to every mapped payload before
  * validation: a null where the schema allows no null, or an empty string where it allows no string, is dropped,
  * and an array keeps only the items that would not be dropped (as they were, not cleaned). actions-core does not
- * export it; test/runner/action.test.ts holds this one to executeBatch's results.
+ * export it; test/runner/empty-values.test.ts holds this one to its code, and test/runner/action.test.ts the whole path
+ * to executeBatch.
  */
 import { isObject } from '@segment/actions-core'
 

@@ -8,6 +8,7 @@
 import cluster, { type Worker } from 'node:cluster'
 import { randomUUID } from 'node:crypto'
 import { AggregatorRegistry } from 'prom-client'
+import { doublingDelayMs } from '../runner/backoff'
 import type { IngestService } from './types'
 
 const DRAIN = 'meta-pixel:drain'
@@ -33,9 +34,8 @@ export interface PrimaryOptions {
   maxStartupFailures?: number
 }
 
-/** Waits between replacements that fail at start-up: doubling from this, up to the cap. */
-const STARTUP_RETRY_BASE_MS = 100
-const STARTUP_RETRY_MAX_MS = 2_000
+/** Waits between replacements that fail at start-up: doubling from the base, up to the cap, without jitter. */
+const STARTUP_RETRY = { baseDelayMs: 100, maxDelayMs: 2_000 }
 const DEFAULT_MAX_STARTUP_FAILURES = 5
 
 export interface Primary {
@@ -137,7 +137,7 @@ export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
           const stop = new Error(`${startupFailures} workers in a row failed at start-up: ${message}`)
           return void close().then(() => fail(stop))
         }
-        const waitMs = Math.min(STARTUP_RETRY_MAX_MS, STARTUP_RETRY_BASE_MS * 2 ** (startupFailures - 1))
+        const waitMs = doublingDelayMs(startupFailures, STARTUP_RETRY)
         log(`a replacement worker failed at start-up (${message}); trying again in ${waitMs} ms`)
         await pause(waitMs)
       }
