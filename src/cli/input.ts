@@ -6,8 +6,8 @@
 import { open } from 'node:fs/promises'
 import { StringDecoder } from 'node:string_decoder'
 import { JSONParser } from '@streamparser/json'
-import { parseRawInput } from '../runner/chunk'
-import type { ParsedInput, RawInput } from '../runner/chunk'
+import { CHUNK_LIMITS, parsedInputs } from '../runner/chunk'
+import type { ChunkInputs, ChunkLimits, ParsedInput } from '../runner/chunk'
 import { messageOf, UsageError } from './errors'
 
 type Format = 'lines' | 'array' | 'documents'
@@ -34,7 +34,7 @@ async function* readErrorsAsUsage(file: string, texts: InputPieces): AsyncGenera
 
 /**
  * The bytes of FILE, or of stdin when FILE is absent or `-`, in pieces as they are read. JSON Lines stay bytes until
- * the thread that parses them (a worker) decodes each line, so the main thread never decodes the input.
+ * the thread that parses them (a worker) decodes its chunk, so the main thread never decodes the input.
  */
 export async function openInput(file: string | undefined): Promise<InputPieces> {
   if (file === undefined || file === '-') {
@@ -67,48 +67,95 @@ function formatOf(head: string, ended: boolean): Format | undefined {
 
 const NEWLINE = 0x0a
 const CARRIAGE_RETURN = 0x0d
+const MIN_CHUNK_BUFFER = 1 << 16
 
 // A line whose first byte is printable ASCII is not blank; only the rare others are decoded to ask trim().
-function isBlank(line: Buffer): boolean {
-  const first = line[0]
-  if (first === undefined) return true
+function isBlank(source: Buffer, start: number, end: number): boolean {
+  if (start === end) return true
+  const first = source[start]
   if (first > 0x20 && first < 0x7f) return false
-  return line.toString('utf8').trim() === ''
+  return source.toString('utf8', start, end).trim() === ''
 }
 
-async function* lines(pieces: AsyncIterable<Buffer>): AsyncGenerator<RawInput[]> {
-  let carry: Buffer = Buffer.alloc(0)
+/**
+ * A chunk's lines, copied into a buffer of the chunk's own as they are cut and handed on as a LineBlock. The next
+ * chunk's buffer starts at the size the last one needed, so homogeneous input is copied once and never regrown.
+ */
+class LinePacker {
+  private buffer: Buffer<ArrayBuffer>
+  private size = 0
+  private lineNumbers: number[] = []
+
+  constructor(private readonly limits: ChunkLimits) {
+    this.buffer = Buffer.allocUnsafeSlow(MIN_CHUNK_BUFFER)
+  }
+
+  get empty(): boolean {
+    return this.lineNumbers.length === 0
+  }
+
+  /** Adds bytes [start, end) of source as line number `line`; true when the chunk is full. */
+  add(source: Buffer, start: number, end: number, line: number): boolean {
+    const separator = this.empty ? 0 : 1
+    this.reserve(separator + end - start)
+    if (separator === 1) this.buffer[this.size++] = NEWLINE
+    this.size += source.copy(this.buffer, this.size, start, end)
+    this.lineNumbers.push(line)
+    return this.lineNumbers.length >= this.limits.inputs || this.size >= this.limits.bytes
+  }
+
+  take(): ChunkInputs {
+    // allocUnsafeSlow: never a slice of Buffer's shared pool, so the buffer can move to a worker on its own.
+    const bytes = new Uint8Array(this.buffer.buffer, 0, this.size)
+    const lines = { bytes, lineNumbers: Uint32Array.from(this.lineNumbers) }
+    const next = Math.min(Math.max(MIN_CHUNK_BUFFER, this.size + (this.size >> 3)), 2 * this.limits.bytes)
+    this.buffer = Buffer.allocUnsafeSlow(next)
+    this.size = 0
+    this.lineNumbers = []
+    return { lines }
+  }
+
+  private reserve(more: number): void {
+    if (this.size + more <= this.buffer.length) return
+    const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.buffer.length, this.size + more))
+    this.buffer.copy(grown, 0, 0, this.size)
+    this.buffer = grown
+  }
+}
+
+/**
+ * JSON Lines cut into chunks: lines end at newline bytes (a "\r" before one is dropped), blank lines are skipped but
+ * counted, and nothing is decoded here; the thread that parses a chunk decodes it.
+ */
+async function* lineChunks(pieces: AsyncIterable<Buffer>, limits: ChunkLimits): AsyncGenerator<ChunkInputs> {
+  const packer = new LinePacker(limits)
+  // The start of a line that reads cut, in pieces, joined once its end arrives (so a long line costs linear time).
+  let carry: Buffer[] = []
   let line = 0
-  const take = (bytes: Buffer, batch: RawInput[]) => {
+  const take = (source: Buffer, start: number, end: number): boolean => {
     line++
-    const end = bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length
-    const content = bytes.subarray(0, end)
-    if (!isBlank(content)) batch.push({ bytes: content, line })
+    const contentEnd = end > start && source[end - 1] === CARRIAGE_RETURN ? end - 1 : end
+    return !isBlank(source, start, contentEnd) && packer.add(source, start, contentEnd, line)
   }
   for await (const piece of pieces) {
-    const batch: RawInput[] = []
     let start = 0
-    let end = piece.indexOf(NEWLINE)
-    // Only the line a read cut in two is copied together; the rest are views of the piece as read.
-    if (carry.length > 0) {
-      if (end === -1) {
-        carry = Buffer.concat([carry, piece])
-        continue
-      }
-      take(Buffer.concat([carry, piece.subarray(0, end)]), batch)
+    for (let end = piece.indexOf(NEWLINE); end !== -1; end = piece.indexOf(NEWLINE, start)) {
+      let full: boolean
+      if (carry.length > 0) {
+        const joined = Buffer.concat([...carry, piece.subarray(start, end)])
+        carry = []
+        full = take(joined, 0, joined.length)
+      } else full = take(piece, start, end)
       start = end + 1
-      end = piece.indexOf(NEWLINE, start)
+      if (full) yield packer.take()
     }
-    for (; end !== -1; end = piece.indexOf(NEWLINE, start)) {
-      take(piece.subarray(start, end), batch)
-      start = end + 1
-    }
-    carry = piece.subarray(start)
-    if (batch.length > 0) yield batch
+    if (start < piece.length) carry.push(piece.subarray(start))
   }
-  const last: RawInput[] = []
-  if (carry.length > 0) take(carry, last)
-  if (last.length > 0) yield last
+  if (carry.length > 0) {
+    const rest = Buffer.concat(carry)
+    take(rest, 0, rest.length)
+  }
+  if (!packer.empty) yield packer.take()
 }
 
 /** The pieces as text, decoded across piece boundaries (a character cut in two by a read stays whole). */
@@ -119,15 +166,19 @@ async function* decoded(pieces: AsyncIterable<Buffer>): AsyncGenerator<string> {
   if (rest !== '') yield rest
 }
 
-async function* parsedValues(texts: AsyncIterable<string>, format: 'array' | 'documents'): AsyncGenerator<RawInput[]> {
+async function* parsedValues(
+  texts: AsyncIterable<string>,
+  format: 'array' | 'documents',
+  limits: ChunkLimits
+): AsyncGenerator<ChunkInputs> {
   // keepStack false: elements already handed on are not kept in the array being parsed.
   const parser =
     format === 'array'
       ? new JSONParser({ paths: ['$.*'], keepStack: false })
       : new JSONParser({ paths: ['$'], keepStack: false, separator: '' })
-  let batch: RawInput[] = []
+  let values: unknown[] = []
   parser.onValue = ({ value }) => {
-    batch.push({ value })
+    values.push(value)
   }
   const broken = (error: unknown) =>
     new UsageError(
@@ -135,22 +186,32 @@ async function* parsedValues(texts: AsyncIterable<string>, format: 'array' | 'do
         ? `the input starts like a JSON array but is not valid JSON (${messageOf(error)})`
         : `the input starts like a pretty-printed JSON object but is not valid JSON (${messageOf(error)})`
     )
+  // Chunks are handed on as they fill; whatever precedes a break in the JSON is handed on before the error.
+  function* chunks(all: boolean): Generator<ChunkInputs> {
+    let from = 0
+    for (; values.length - from >= limits.inputs; from += limits.inputs)
+      yield { values: values.slice(from, from + limits.inputs) }
+    values = values.slice(from)
+    if (all && values.length > 0) yield { values }
+    if (all) values = []
+  }
   for await (const text of texts) {
     try {
       parser.write(text)
     } catch (error) {
+      yield* chunks(true)
       throw broken(error)
     }
-    if (batch.length > 0) yield batch
-    batch = []
+    yield* chunks(false)
   }
   try {
     if (format === 'array' && !parser.isEnded) throw new Error('the array is not closed')
     if (!parser.isEnded) parser.end()
   } catch (error) {
+    yield* chunks(true)
     throw broken(error)
   }
-  if (batch.length > 0) yield batch
+  yield* chunks(true)
 }
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff
@@ -175,8 +236,8 @@ async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerat
   for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value
 }
 
-/** The inputs of the text, in order, in batches as they are read. */
-export async function* readInputs(pieces: InputPieces): AsyncGenerator<RawInput[]> {
+/** The inputs of the text, in order, in chunks of at most `limits` as they are read. */
+export async function* readInputs(pieces: InputPieces, limits = CHUNK_LIMITS): AsyncGenerator<ChunkInputs> {
   const iterator = asBuffers(pieces)
   let head = Buffer.alloc(0)
   let format: Format | undefined
@@ -187,12 +248,12 @@ export async function* readInputs(pieces: InputPieces): AsyncGenerator<RawInput[
     format = formatOf(head.toString('utf8'), next.done === true)
   }
   const rest = prepend(head, iterator)
-  yield* format === 'lines' ? lines(rest) : parsedValues(decoded(rest), format)
+  yield* format === 'lines' ? lineChunks(rest, limits) : parsedValues(decoded(rest), format, limits)
 }
 
 /** Every input of FILE, parsed; for small inputs read whole (the demo's examples). */
 export async function readAllInputs(file: string | undefined): Promise<ParsedInput[]> {
   const parsed: ParsedInput[] = []
-  for await (const batch of readInputs(await openInput(file))) parsed.push(...batch.map(parseRawInput))
+  for await (const inputs of readInputs(await openInput(file))) parsed.push(...parsedInputs(inputs))
   return parsed
 }

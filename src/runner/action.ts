@@ -11,7 +11,7 @@ import destination from '../destinations/meta-pixel'
 import type { GraphOptions, Settings } from '../destinations/meta-pixel'
 import type { Payload } from '../destinations/meta-pixel/sendEvent/payload'
 import { buildEvents, deliverBuilt, sendEvents } from '../destinations/meta-pixel/sendEvent/send'
-import type { EventOutcome, SentOutcome } from '../destinations/meta-pixel/sendEvent/send'
+import type { EventOutcome, RequestKeys, SentOutcome } from '../destinations/meta-pixel/sendEvent/send'
 import { withoutEmptyValues } from './empty-values'
 import type { EmptyValueSchema } from './empty-values'
 import { compileMapping } from './mapping'
@@ -97,8 +97,8 @@ export class HostedAction {
     return sendEvents(this.request, this.settings, payloads, this.options.graph)
   }
 
-  /** Delivers the events `build` built from these payloads, without building them again. */
-  deliver(payloads: Payload[], built: EventOutcome[]): Promise<SentOutcome[]> {
+  /** Delivers the events `build` built from payloads with these request keys, without building them again. */
+  deliver(payloads: RequestKeys[], built: EventOutcome[]): Promise<SentOutcome[]> {
     return deliverBuilt(this.request, this.settings, payloads, built, this.options.graph)
   }
 

@@ -4,20 +4,47 @@
  * on whichever thread holds the chunk.
  */
 import type { Diagnostic } from '../lib/capi-event'
-import type { Engine, EventResult } from './engine'
+import type { Engine, EventResult, PreparedInputs } from './engine'
 import type { InputSource } from './input'
 import { ingestOne } from './ingest'
-import type { ReadAs } from './input'
 
-/** An input as read: a JSON Lines line still to parse (its UTF-8 bytes and line number), or a value a JSON parser produced. */
-export type RawInput = { bytes: Uint8Array; line: number } | { value: unknown }
+/**
+ * JSON Lines as a chunk carries them: the UTF-8 bytes of its lines joined by "\n" (blank lines left out, each line
+ * without its line ending), and each line's number in the input. Both buffers belong to the chunk alone, so a chunk
+ * moves to a worker thread in one piece, without a copy or an object per line.
+ */
+export interface LineBlock {
+  bytes: Uint8Array<ArrayBuffer>
+  lineNumbers: Uint32Array<ArrayBuffer>
+}
+
+/** A chunk's inputs as read: JSON Lines still to parse, or values a JSON parser produced. */
+export type ChunkInputs = { lines: LineBlock } | { values: unknown[] }
 
 export interface InputChunk {
   /** The index of the chunk's first input in the whole input. */
   first: number
   /** When the chunk was read (ms since the epoch): the receipt time of inputs without one. */
   receivedAt: number
-  inputs: RawInput[]
+  inputs: ChunkInputs
+}
+
+/** At most this many inputs and (but for a single longer line) bytes of JSON Lines in one chunk. */
+export interface ChunkLimits {
+  inputs: number
+  bytes: number
+}
+
+/** One full request to Meta for homogeneous input, and a bounded size for a chunk of very large events. */
+export const CHUNK_LIMITS: ChunkLimits = { inputs: 1_000, bytes: 4 * 1024 * 1024 }
+
+export function countOf(inputs: ChunkInputs): number {
+  return 'values' in inputs ? inputs.values.length : inputs.lines.lineNumbers.length
+}
+
+/** What moves to a worker thread with the chunk instead of being copied. */
+export function transferListOf(inputs: ChunkInputs): ArrayBuffer[] {
+  return 'lines' in inputs ? [inputs.lines.bytes.buffer, inputs.lines.lineNumbers.buffer] : []
 }
 
 /**
@@ -52,43 +79,65 @@ export interface ChunkOptions {
 /** One input as parsed: its JSON value, or the reason its line is not JSON. */
 export type ParsedInput = { ok: true; value: unknown } | { ok: false; error: string }
 
-const utf8 = new TextDecoder()
+// A byte order mark is kept by the decoder and dropped per line, so one at the start of any line is ignored alike.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
+const BYTE_ORDER_MARK = 0xfeff
+const NEWLINE = 0x0a
 
-export function parseRawInput(input: RawInput): ParsedInput {
-  if ('value' in input) return { ok: true, value: input.value }
+function parseLine(text: string, line: number): ParsedInput {
   try {
-    return { ok: true, value: JSON.parse(utf8.decode(input.bytes)) }
+    return { ok: true, value: JSON.parse(text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text) }
   } catch {
-    return { ok: false, error: `line ${input.line} is not valid JSON` }
+    return { ok: false, error: `line ${line} is not valid JSON` }
   }
 }
 
+/** Each input of a chunk parsed in turn, with its position; a line that is not JSON is an error of its own. */
+export function* parsedInputs(inputs: ChunkInputs): Generator<ParsedInput> {
+  if ('values' in inputs) {
+    for (const value of inputs.values) yield { ok: true, value }
+    return
+  }
+  const { bytes, lineNumbers } = inputs.lines
+  // Line by line: decoding the whole block at once is slower, since one non-ASCII character widens all of it.
+  let start = 0
+  for (let position = 0; position < lineNumbers.length; position++) {
+    const newline = bytes.indexOf(NEWLINE, start)
+    const end = newline === -1 ? bytes.length : newline
+    yield parseLine(utf8.decode(bytes.subarray(start, end)), lineNumbers[position])
+    start = end + 1
+  }
+}
+
+/**
+ * Each input is parsed, stamped and prepared before the next is parsed, so a chunk holds its built events and not
+ * its parsed inputs too (see Preparer); then a send delivers them.
+ */
 export async function processChunk(engine: Engine, chunk: InputChunk, options: ChunkOptions): Promise<ChunkOutcome> {
-  const now = new Date(chunk.receivedAt)
-  const results: StreamResult[] = new Array(chunk.inputs.length)
+  const receivedAt = chunk.receivedAt
+  const results: StreamResult[] = new Array(countOf(chunk.inputs))
   const positions: number[] = []
-  const values: unknown[] = []
-  const sources: ReadAs[] = []
-  chunk.inputs.forEach((input, position) => {
-    const parsed = parseRawInput(input)
-    if (!parsed.ok) {
-      results[position] = { index: chunk.first + position, status: 400, error: parsed.error, retryable: false }
-      return
+  const prepared: PreparedInputs = []
+  let position = 0
+  for (const input of parsedInputs(chunk.inputs)) {
+    if (!input.ok) {
+      results[position] = { index: chunk.first + position, status: 400, error: input.error, retryable: false }
+    } else {
+      // The ingestion front detects the source once and, as Segment's and Amplitude's APIs do, stamps receipt time.
+      const ingested = ingestOne(input.value, options.source, { receivedAt })
+      const value = options.stampReceiptTime ? ingested.input : input.value
+      prepared.push(...engine.prepare([value], [ingested.source]))
+      positions.push(position)
     }
-    positions.push(position)
-    // The ingestion front detects the source once and, as Segment's and Amplitude's APIs do, stamps receipt time.
-    const ingested = ingestOne(parsed.value, options.source, { receivedAt: now.getTime() })
-    values.push(options.stampReceiptTime ? ingested.input : parsed.value)
-    sources.push(ingested.source)
-  })
+    position++
+  }
   const outcome =
     options.mode === 'map'
-      ? { results: await engine.map(values, sources), requests: 0 }
-      : await engine.send(values, sources)
+      ? { results: prepared.map((item) => item.result), requests: 0 }
+      : await engine.deliver(prepared)
   outcome.results.forEach((result, valueIndex) => {
-    const position = positions[valueIndex]
-    const indexed = { ...result, index: chunk.first + position }
-    results[position] = options.mode === 'send' ? namedIfDelivered(indexed) : indexed
+    const indexed = { ...result, index: chunk.first + positions[valueIndex] }
+    results[positions[valueIndex]] = options.mode === 'send' ? namedIfDelivered(indexed) : indexed
   })
   return { results, requests: outcome.requests }
 }
@@ -99,35 +148,22 @@ function namedIfDelivered(result: EventResult): StreamResult {
   return { ...rest, named: { event_name: event.event_name, event_id: event.event_id } }
 }
 
-/** Bytes a chunk's inputs hold: what bounds a chunk of very large lines. */
-export function sizeOf(input: RawInput): number {
-  return 'bytes' in input ? input.bytes.byteLength : 0
+/** Where a chunk sits in the whole input: enough to answer for its inputs once its buffers have moved to a worker. */
+export interface ChunkSpan {
+  first: number
+  count: number
 }
 
-/**
- * The chunk with its lines' bytes copied into one buffer, and that buffer, to be moved (not copied) to a worker
- * thread: the lines are views of read buffers that other chunks share, which a message would copy whole.
- */
-export function packedForTransfer(chunk: InputChunk): { chunk: InputChunk; transfer: ArrayBuffer[] } {
-  const total = chunk.inputs.reduce((sum, input) => sum + sizeOf(input), 0)
-  if (total === 0) return { chunk, transfer: [] }
-  const packed = new Uint8Array(total)
-  let offset = 0
-  const inputs = chunk.inputs.map((input): RawInput => {
-    if (!('bytes' in input)) return input
-    packed.set(input.bytes, offset)
-    const bytes = packed.subarray(offset, (offset += input.bytes.byteLength))
-    return { bytes, line: input.line }
-  })
-  return { chunk: { ...chunk, inputs }, transfer: [packed.buffer] }
+export function spanOf(chunk: InputChunk): ChunkSpan {
+  return { first: chunk.first, count: countOf(chunk.inputs) }
 }
 
 /** Every input of a chunk that could not be processed at all, as a retryable failure that says why. */
-export function failedChunk(chunk: InputChunk, reason: string): ChunkOutcome {
+export function failedChunk({ first, count }: ChunkSpan, reason: string): ChunkOutcome {
   const error = `not processed: ${reason}`
   return {
-    results: chunk.inputs.map((_input, position) => ({
-      index: chunk.first + position,
+    results: Array.from({ length: count }, (_input, position) => ({
+      index: first + position,
       status: 500,
       error,
       retryable: true

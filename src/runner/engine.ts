@@ -103,7 +103,7 @@ export class Engine {
       slots,
       requestTimeoutMs: options.requestTimeoutMs
     })
-    this.preparer = new Preparer(config, this.action)
+    this.preparer = new Preparer(config, this.action, { keepInputs: options.onOutcome !== undefined })
   }
 
   /** Maps every input to the server event Meta would receive: the send path, stopped before the request. */
@@ -188,7 +188,7 @@ export class Engine {
   private async sendOrFail(pending: PendingEvent[]): Promise<EventOutcome[] | Error> {
     try {
       return await this.action.deliver(
-        pending.map((item) => item.payload),
+        pending.map((item) => item.requestKeys),
         pending.map((item) => item.built)
       )
     } catch (error) {

@@ -2,10 +2,8 @@
  * The engine's first phase, as data: every input routed, mapped, validated and built once. An input either has its
  * final result already (refused, skipped, invalid) or waits, built, for the second phase to deliver it.
  */
-import type { SegmentEvent } from '@segment/actions-core'
-import type { EventOutcome } from '../destinations/meta-pixel/sendEvent/send'
+import type { EventOutcome, RequestKeys } from '../destinations/meta-pixel/sendEvent/send'
 import type { Payload } from '../destinations/meta-pixel/sendEvent/payload'
-import { groupBy } from '../lib/group-by'
 import type { HostedAction } from './action'
 import type { RunnerConfig } from './config'
 import { failure, resultOf } from './event-result'
@@ -18,13 +16,13 @@ import type { Route } from './routing'
 /** An event built for delivery: its route's batching, the payload's request-level keys and the server event. */
 export interface PendingDelivery {
   route: Route
-  payload: Payload
+  requestKeys: RequestKeys
   built: Extract<EventOutcome, { kind: 'ready' }>
 }
 
 export interface PreparedInput {
-  /** The input as given, for the engine's onOutcome once it is delivered. */
-  input: unknown
+  /** The input as given, for the engine's onOutcome once it is delivered; kept only when the engine has one. */
+  input?: unknown
   /** What `map` answers for the input: its final result, or (status 200) the event built for delivery. */
   result: EventResult
   /** The preset or subscription the input was routed to; absent when it was refused or skipped before routing. */
@@ -42,92 +40,65 @@ export type PreparedInputs = PreparedInput[]
 /** One source for every input, or (from the ingest front, which detected each once) one per input. */
 export type Sources = InputSource | readonly ReadAs[]
 
-/** A prepared input but for the input itself, which prepare() adds. */
-type Prepared = Omit<PreparedInput, 'input'>
-type Settle = (index: number, entry: Prepared) => void
-
-interface RoutedEvent {
-  index: number
-  event: SegmentEvent
-  route: Route
+export interface PreparerOptions {
+  /** Keep each input with its preparation (for onOutcome); otherwise it is let go as soon as it is built. */
+  keepInputs: boolean
 }
 
-/** Routes inputs to their mappings and has the hosted action map, validate and build each one, once. */
+/**
+ * Routes each input to its mapping and has the hosted action map, validate and build it, once. Each input goes all
+ * the way before the next starts, so what it leaves behind is its built event alone: the parsed input and the
+ * mapped payload die young, which keeps the garbage collector's work small in a long run.
+ */
 export class Preparer {
   private readonly router: EventRouter
   private readonly amplitudeEventMap: Record<string, string>
 
   constructor(
     config: RunnerConfig,
-    private readonly action: HostedAction
+    private readonly action: HostedAction,
+    private readonly options: PreparerOptions
   ) {
     this.router = new EventRouter(config, config.amplitudeEventMap)
     this.amplitudeEventMap = EventRouter.amplitudeEventMap(config, config.amplitudeEventMap)
   }
 
   prepare(inputs: unknown[], source: Sources): PreparedInputs {
-    const { results, routed } = this.route(inputs, source)
-    const prepared: PreparedInputs = results.map((result, index) => ({ input: inputs[index], result }))
-    const settle: Settle = (index, entry) => (prepared[index] = { input: inputs[index], ...entry })
-    for (const [route, items] of groupBy(routed, (item) => item.route)) this.prepareRoute(route, items, settle)
-    return prepared
-  }
-
-  /** One route's events mapped and built; an event the action refuses or cannot build gets its result here. */
-  private prepareRoute(route: Route, items: RoutedEvent[], settle: Settle): void {
-    const answers = this.action.prepare(
-      route.mapping,
-      items.map((item) => item.event)
-    )
-    const accepted: { index: number; payload: Payload }[] = []
-    answers.forEach((answer, position) => {
-      const { index } = items[position]
-      if (answer.ok) accepted.push({ index, payload: answer.payload })
-      else settle(index, { result: { index, status: 400, error: answer.error, retryable: false }, route: route.name })
-    })
-    const outcomes = this.buildOrFail(accepted.map((item) => item.payload))
-    accepted.forEach(({ index, payload }, position) => {
-      settle(
-        index,
-        outcomes instanceof Error
-          ? { result: failure(index, outcomes), route: route.name }
-          : builtInput(index, route, payload, outcomes[position])
-      )
+    return inputs.map((input, index) => {
+      const prepared = this.prepareOne(input, typeof source === 'string' ? source : source[index], index)
+      return this.options.keepInputs ? { input, ...prepared } : prepared
     })
   }
 
-  // Building answers for every event and never throws; should it, each event says so (retryable, as a send would).
-  private buildOrFail(payloads: Payload[]): EventOutcome[] | Error {
+  private prepareOne(input: unknown, source: InputSource, index: number): PreparedInput {
+    const adapted = adaptOrRefuse(input, source, this.amplitudeEventMap)
+    if (!adapted.ok) return { result: { index, status: adapted.status, error: adapted.error, retryable: false } }
+    const decision = this.router.route(adapted.event, adapted.source, adapted.sourceName)
+    if ('skipped' in decision) return { result: { index, skipped: decision.skipped } }
+    const { route, event } = decision
+    const [answer] = this.action.prepare(route.mapping, [event])
+    if (!answer.ok) return { result: { index, status: 400, error: answer.error, retryable: false }, route: route.name }
+    const outcome = this.buildOrFail(answer.payload)
+    if (outcome instanceof Error) return { result: failure(index, outcome), route: route.name }
+    return builtInput(index, route, answer.payload, outcome)
+  }
+
+  // Building answers for every event and never throws; should it, the event says so (retryable, as a send would).
+  private buildOrFail(payload: Payload): EventOutcome | Error {
     try {
-      return this.action.build(payloads)
+      return this.action.build([payload])[0]
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error))
     }
   }
-
-  private route(inputs: unknown[], source: Sources): { results: EventResult[]; routed: RoutedEvent[] } {
-    const results: EventResult[] = new Array(inputs.length)
-    const routed: RoutedEvent[] = []
-    inputs.forEach((input, index) => {
-      const from = typeof source === 'string' ? source : source[index]
-      const adapted = adaptOrRefuse(input, from, this.amplitudeEventMap)
-      if (!adapted.ok) {
-        results[index] = { index, status: adapted.status, error: adapted.error, retryable: false }
-        return
-      }
-      const decision = this.router.route(adapted.event, adapted.source, adapted.sourceName)
-      if ('skipped' in decision) results[index] = { index, skipped: decision.skipped }
-      else routed.push({ index, event: decision.event, route: decision.route })
-    })
-    return { results, routed }
-  }
 }
 
 /** A built event waits for delivery; one the build refused has its final result. */
-function builtInput(index: number, route: Route, payload: Payload, outcome: EventOutcome): Prepared {
+function builtInput(index: number, route: Route, payload: Payload, outcome: EventOutcome): PreparedInput {
   const result = resultOf(index, outcome)
   if (outcome.kind !== 'ready') return { result, route: route.name }
-  return { result, route: route.name, pending: { route, payload, built: outcome } }
+  const requestKeys = { batch_size: payload.batch_size, test_event_code: payload.test_event_code }
+  return { result, route: route.name, pending: { route, requestKeys, built: outcome } }
 }
 
 /** adaptInput, with an input that makes it throw (e.g. nesting deep enough to overflow it) refused on its own. */

@@ -5,8 +5,8 @@
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { RetryPolicy } from './backoff'
-import { failedChunk, packedForTransfer, processChunk } from './chunk'
-import type { ChunkOptions, ChunkOutcome, InputChunk } from './chunk'
+import { failedChunk, processChunk, spanOf, transferListOf } from './chunk'
+import type { ChunkOptions, ChunkOutcome, ChunkSpan, InputChunk } from './chunk'
 import type { RunnerConfig } from './config'
 import type { Engine } from './engine'
 import type { RequestSlots } from './request-slots'
@@ -28,7 +28,7 @@ export interface WorkerSetup {
 }
 
 /**
- * A worker's live data is a few chunks (each at most 1,000 inputs and 4 MiB of text) and the destination's code;
+ * A worker's live data is a few chunks (each at most 1,000 inputs and about 4 MiB of text) and the destination's code;
  * a bounded old generation makes V8 collect before the heap balloons, so the whole process stays flat in memory.
  * A worker that still runs out fails its chunks with a reason instead of taking the process down.
  */
@@ -38,13 +38,15 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 export function inProcess(engine: Engine, options: ChunkOptions): ChunkProcessor {
   return {
-    process: (chunk) => processChunk(engine, chunk, options).catch((error) => failedChunk(chunk, messageOf(error))),
+    process: (chunk) =>
+      processChunk(engine, chunk, options).catch((error) => failedChunk(spanOf(chunk), messageOf(error))),
     close: async () => undefined
   }
 }
 
 interface Pending {
-  chunk: InputChunk
+  /** The chunk's place, not the chunk: its buffers move to the worker. */
+  span: ChunkSpan
   resolve: (outcome: ChunkOutcome) => void
 }
 
@@ -59,7 +61,7 @@ class PoolWorker {
       const pending = this.pending.get(answer.id)
       if (!pending) return
       this.pending.delete(answer.id)
-      pending.resolve('outcome' in answer ? answer.outcome : failedChunk(pending.chunk, answer.error))
+      pending.resolve('outcome' in answer ? answer.outcome : failedChunk(pending.span, answer.error))
     })
     // A worker that dies answers for its chunks: nothing it held is lost without a word.
     worker.on('error', (error) => this.fail(`the worker thread failed: ${messageOf(error)}`))
@@ -71,17 +73,17 @@ class PoolWorker {
   }
 
   send(id: number, chunk: InputChunk): Promise<ChunkOutcome> {
-    if (this.failure !== undefined) return Promise.resolve(failedChunk(chunk, this.failure))
+    const span = spanOf(chunk)
+    if (this.failure !== undefined) return Promise.resolve(failedChunk(span, this.failure))
     return new Promise((resolve) => {
-      this.pending.set(id, { chunk, resolve })
-      const packed = packedForTransfer(chunk)
-      this.worker.postMessage({ id, chunk: packed.chunk }, packed.transfer)
+      this.pending.set(id, { span, resolve })
+      this.worker.postMessage({ id, chunk }, transferListOf(chunk.inputs))
     })
   }
 
   private fail(reason: string): void {
     this.failure ??= reason
-    for (const { chunk, resolve } of this.pending.values()) resolve(failedChunk(chunk, reason))
+    for (const { span, resolve } of this.pending.values()) resolve(failedChunk(span, reason))
     this.pending.clear()
   }
 }

@@ -1,8 +1,9 @@
 import { join } from 'node:path'
+import { readInputs } from '../../src/cli/input'
 import { Engine } from '../../src/runner/engine'
 import type { RunnerConfig } from '../../src/runner/config'
 import { processChunk } from '../../src/runner/chunk'
-import type { ChunkOptions, InputChunk } from '../../src/runner/chunk'
+import type { ChunkInputs, ChunkOptions, InputChunk } from '../../src/runner/chunk'
 import { WorkerPool } from '../../src/runner/processors'
 import { RequestSlots } from '../../src/runner/request-slots'
 import { referenceOrderCompleted, settings } from '../helpers'
@@ -25,6 +26,16 @@ function orders(count: number, prefix: string) {
 
 const eventIds = (graph: RecordingGraph) =>
   graph.bodies.flatMap((body) => (JSON.parse(body) as { data: { event_id: string }[] }).data.map((e) => e.event_id))
+
+async function* oneRead(text: string): AsyncGenerator<string> {
+  yield text
+}
+
+async function readAll(chunks: AsyncIterable<ChunkInputs>): Promise<ChunkInputs[]> {
+  const all: ChunkInputs[] = []
+  for await (const chunk of chunks) all.push(chunk)
+  return all
+}
 
 let graphs: RecordingGraph[] = []
 afterEach(async () => {
@@ -90,7 +101,7 @@ describe('--concurrency is the requests in flight in total', () => {
       const chunks: InputChunk[] = [0, 1, 2].map((n) => ({
         first: n * 1000,
         receivedAt: Date.now(),
-        inputs: events.slice(n * 1000, n * 1000 + 1000).map((value) => ({ value }))
+        inputs: { values: events.slice(n * 1000, n * 1000 + 1000) }
       }))
       const outcomes = await Promise.all(chunks.map((chunk) => pool.process(chunk)))
       expect(outcomes.reduce((sum, outcome) => sum + outcome.requests, 0)).toBe(30)
@@ -109,10 +120,10 @@ describe('worker threads', () => {
   it('send byte-identical request bodies to the main-thread path', async () => {
     const [main, workers] = [await graph(), await graph()]
     const events = orders(2500, 'same')
-    // JSON Lines bytes, as the CLI reads them, with one malformed line among them.
-    const line = (text: string, number: number) => ({ bytes: Buffer.from(text), line: number })
-    const inputs = events.map((event, index) => line(JSON.stringify(event), index + 1))
-    inputs.splice(7, 0, line('{"type": "track", broken', 0))
+    // JSON Lines bytes, as the CLI reads and packs them, with one malformed line among them.
+    const lines = events.map((event) => JSON.stringify(event))
+    lines.splice(7, 0, '{"type": "track", broken')
+    const [inputs] = await readAll(readInputs(oneRead(`${lines.join('\n')}\n`), { inputs: 5000, bytes: 1 << 30 }))
     const chunk: InputChunk = { first: 0, receivedAt: Date.now(), inputs }
     const options: ChunkOptions = { mode: 'send', source: 'auto', stampReceiptTime: true }
 
@@ -128,6 +139,6 @@ describe('worker threads', () => {
     expect(main.bodies.length).toBe(3)
     expect([...workers.bodies].sort()).toEqual([...main.bodies].sort())
     expect(viaWorker).toEqual(inProcess)
-    expect(inProcess.results[7]).toEqual({ index: 7, status: 400, error: 'line 0 is not valid JSON', retryable: false })
+    expect(inProcess.results[7]).toEqual({ index: 7, status: 400, error: 'line 8 is not valid JSON', retryable: false })
   })
 })

@@ -34,6 +34,9 @@ export type EventOutcome =
 /** What sending leaves: every event delivered, refused by us or refused by Meta. */
 export type SentOutcome = Exclude<EventOutcome, { kind: 'ready' }>
 
+/** A payload's request-level keys: all delivering needs of it once its event is built. */
+export type RequestKeys = Pick<Payload, 'batch_size' | 'test_event_code'>
+
 interface PendingEvent {
   index: number
   event: ServerEvent
@@ -54,13 +57,13 @@ function buildOptions(settings: Settings): BuildOptions {
   }
 }
 
-function batchSizeOf(payloads: Payload[]): number {
+function batchSizeOf(payloads: RequestKeys[]): number {
   const requested = payloads[0]?.batch_size ?? MAX_EVENTS_PER_REQUEST
   return Math.min(MAX_EVENTS_PER_REQUEST, Math.max(1, Math.floor(requested)))
 }
 
 // test_event_code is a request-level key, so events that carry different codes go in different requests.
-function groupByTestEventCode(payloads: Payload[], events: PendingEvent[], settings: Settings) {
+function groupByTestEventCode(payloads: RequestKeys[], events: PendingEvent[], settings: Settings) {
   return groupBy(events, (pending) => payloads[pending.index].test_event_code || settings.testEventCode || undefined)
 }
 
@@ -184,13 +187,13 @@ export async function sendEvents(
 }
 
 /**
- * The second half of sendEvents: delivers the events buildEvents built from these payloads ('ready'), in batches;
- * every other outcome is answered as it is. The runner builds once, then delivers (and retries) what it built.
+ * The second half of sendEvents: delivers the events buildEvents built ('ready') from payloads with these request keys;
+ * in batches; every other outcome is answered as it is. The runner builds once, then delivers (and retries) that.
  */
 export async function deliverBuilt(
   request: RequestClient,
   settings: Settings,
-  payloads: Payload[],
+  payloads: RequestKeys[],
   built: EventOutcome[],
   graph: GraphOptions = {}
 ): Promise<SentOutcome[]> {
