@@ -142,3 +142,25 @@ describe('worker threads', () => {
     expect(inProcess.results[7]).toEqual({ index: 7, status: 400, error: 'line 8 is not valid JSON', retryable: false })
   })
 })
+
+describe('a worker thread that dies', () => {
+  it('answers for every input of the chunks it held, after their buffers moved to it, and of later chunks', async () => {
+    const slots = new RequestSlots(1)
+    const options: ChunkOptions = { mode: 'send', source: 'auto', stampReceiptTime: true }
+    const exits = join(__dirname, 'workers', 'exits.mjs')
+    const pool = new WorkerPool(1, { config, chunk: options }, slots, exits)
+    const reason = 'not processed: the worker thread exited with code 3'
+    const failed = (first: number, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ index: first + i, status: 500, error: reason, retryable: true }))
+    try {
+      const [inputs] = await readAll(readInputs(oneRead('{"a":1}\n\n{"a":2}\n{"a":3}\n')))
+      const chunk: InputChunk = { first: 10, receivedAt: Date.now(), inputs }
+      expect(await pool.process(chunk)).toEqual({ results: failed(10, 3), requests: 0 })
+      if ('lines' in inputs) expect(inputs.lines.lineNumbers).toHaveLength(0) // moved to the worker, not copied
+      const later = { first: 13, receivedAt: Date.now(), inputs: { values: [{}, {}] } }
+      expect(await pool.process(later)).toEqual({ results: failed(13, 2), requests: 0 })
+    } finally {
+      await pool.close()
+    }
+  })
+})
