@@ -8,7 +8,7 @@ import { containsEmail } from '../lib/email-like'
 import { eventNameKey } from '../lib/event-name'
 import { isRecord } from '../lib/is-record'
 import { applyConsent, DEFAULT_CONSENT_POLICY } from './consent'
-import { tolerantMatcher } from './event-names'
+import { readsTypeAndNameOnly, rememberingByName, tolerantMatcher } from './event-names'
 import type { RoutingConfig, SubscriptionConfig } from './routing-config'
 import type { ConsentPolicy } from './consent'
 
@@ -51,7 +51,8 @@ function compile(name: string, subscribe: string, mapping: JSONObject, tolerant 
       `Invalid subscription for ${name}: ${JSON.stringify(subscribe)} is not valid FQL (${parsed.error.message})`
     )
   }
-  return { name, subscribe, mapping, matches: tolerant ? tolerantMatcher(parsed) : (event) => validate(parsed, event) }
+  const matches = tolerant ? tolerantMatcher(parsed) : (event: SegmentEvent) => validate(parsed, event)
+  return { name, subscribe, mapping, matches: readsTypeAndNameOnly(parsed) ? rememberingByName(matches) : matches }
 }
 
 const PRESET_ROUTES: Route[] = (definition.presets ?? []).flatMap((preset) =>

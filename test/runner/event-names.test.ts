@@ -1,7 +1,13 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import { parseFql } from '@segment/destination-subscriptions'
 import definition from '../../src'
-import { eventNameKey, subscribedEventNames, tolerantMatcher } from '../../src/runner/event-names'
+import {
+  eventNameKey,
+  readsTypeAndNameOnly,
+  rememberingByName,
+  subscribedEventNames,
+  tolerantMatcher
+} from '../../src/runner/event-names'
 import { buildRoutes } from '../../src/runner/routing'
 
 const track = (event: string) => ({ type: 'track', event }) as SegmentEvent
@@ -101,5 +107,51 @@ describe('the runner routes every spelling the presets used to list', () => {
 
   it.each(cases)('%s routes %p', (preset, spelling) => {
     expect(routes.filter((route) => route.matches(track(spelling))).map((route) => route.name)).toEqual([preset])
+  })
+})
+
+describe('rememberingByName', () => {
+  it('is for FQL that reads only the type and the name: every preset, no property, trait or user condition', () => {
+    for (const preset of definition.presets ?? [])
+      if (preset.type === 'automatic') expect(readsTypeAndNameOnly(parseFql(preset.subscribe))).toBe(true)
+    for (const subscribe of [
+      'type = "track" and properties.value > 10',
+      'type = "identify" or traits.email = "a"',
+      'userId = "u"',
+      'type = "page" and name = "Home"',
+      'type = "track" and context.locale = "fr"',
+      'not valid FQL ('
+    ])
+      expect(readsTypeAndNameOnly(parseFql(subscribe))).toBe(false)
+  })
+
+  it('answers as the matcher does, asking it once per type and name; other events are asked every time', () => {
+    const purchase = matcher('type = "track" and (event = "Order Completed" or event = "Purchase")')
+    let asked = 0
+    const remembering = rememberingByName((event) => (asked++, purchase(event)))
+    const events = [
+      track('order_completed'),
+      track('Purchase'),
+      track('Lead'),
+      track(''),
+      { type: 'page', event: 'order_completed' },
+      { type: 'page' },
+      { type: 'track', event: 7 },
+      { type: 'track', event: { name: 'Purchase' } },
+      { event: 'Purchase' }
+    ] as unknown as SegmentEvent[]
+    const expected = events.map(purchase)
+    expect(expected).toEqual([true, true, false, false, false, false, false, false, false])
+    for (let round = 0; round < 3; round++) expect(events.map(remembering)).toEqual(expected)
+    // Six remembered after the first round; the three with a name or type that is not a string asked each time.
+    expect(asked).toBe(6 + 3 * 3)
+  })
+
+  it('stops remembering after 10,000 names and still answers each one', () => {
+    let asked = 0
+    const remembering = rememberingByName((event) => (asked++, event.event?.endsWith('7') === true))
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < 10_500; i++) expect(remembering(track(`e${i}`))).toBe(String(i).endsWith('7'))
+    expect(asked).toBe(10_500 + 500)
   })
 })
