@@ -7,6 +7,7 @@
  */
 import { createRequestClient, Destination, fieldsToJsonSchema } from '@segment/actions-core'
 import type { DestinationDefinition, JSONObject, RequestClient, SegmentEvent } from '@segment/actions-core'
+import { BodyBuffers } from '../lib/body-buffers'
 import destination from '../destinations/meta-pixel'
 import type { GraphOptions, Settings } from '../destinations/meta-pixel'
 import type { Payload } from '../destinations/meta-pixel/sendEvent/payload'
@@ -55,6 +56,8 @@ export class HostedAction {
   private readonly mappings = new WeakMap<JSONObject, MappingFn>()
   private readonly request: RequestClient
   private readonly validate = payloadValidator()
+  /** Each request's body is encoded into a buffer reused from earlier requests (see BodyBuffers). */
+  private readonly graph: GraphOptions
 
   /** Throws, as a host does when settings are saved, if the settings do not fit the definition. */
   constructor(
@@ -62,6 +65,7 @@ export class HostedAction {
     private readonly options: HostOptions
   ) {
     new Destination(destination).validateSettings(settings)
+    this.graph = { ...options.graph, bodyBuffers: new BodyBuffers() }
     const base = createRequestClient({
       ...destination.extendRequest?.({ settings, payload: undefined }),
       ...(options.requestTimeoutMs !== undefined && { timeout: options.requestTimeoutMs })
@@ -94,12 +98,12 @@ export class HostedAction {
   }
 
   send(payloads: Payload[]): Promise<SentOutcome[]> {
-    return sendEvents(this.request, this.settings, payloads, this.options.graph)
+    return sendEvents(this.request, this.settings, payloads, this.graph)
   }
 
   /** Delivers the events `build` built from payloads with these request keys, without building them again. */
   deliver(payloads: RequestKeys[], built: EventOutcome[]): Promise<SentOutcome[]> {
-    return deliverBuilt(this.request, this.settings, payloads, built, this.options.graph)
+    return deliverBuilt(this.request, this.settings, payloads, built, this.graph)
   }
 
   private mappingFor(mapping: JSONObject): MappingFn {

@@ -1,3 +1,5 @@
+import type { BodyBuffers } from '../../lib/body-buffers'
+
 export interface MetaRequestRecord {
   /** Events in the request's data array. */
   events: number
@@ -18,4 +20,6 @@ export interface GraphOptions {
   graphUrl?: string
   /** Called after every request to Meta; nothing the destination does depends on it. */
   onRequest?: MetaRequestObserver
+  /** Buffers to encode request bodies in, reused from request to request (the runner's); without, a fresh string each. */
+  bodyBuffers?: BodyBuffers
 }

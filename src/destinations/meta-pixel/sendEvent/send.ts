@@ -88,13 +88,17 @@ async function postEvents(
   let status = 0
   try {
     // A string body, not `json`: actions-core deep-merges request options, which would copy all 1,000 events.
+    const text = JSON.stringify(body)
+    const encoded = graph.bodyBuffers?.encode(text)
     const response = await request(url, {
       method: 'POST',
-      body: JSON.stringify(body),
+      body: encoded?.bytes ?? text,
       headers: { 'content-type': 'application/json' },
       throwHttpErrors: false
     })
     status = response.status
+    // A 2xx means the server read the whole body; after anything else its buffer is left to the garbage collector.
+    if (response.ok) encoded?.release()
     const received = response.ok ? parseEventsReceived(response) : undefined
     if (received) return { ok: true, ...received }
     const error = classifyMetaResponse(response.status, response.content ?? '', context)
