@@ -191,8 +191,8 @@ export async function sendEvents(
 }
 
 /**
- * The second half of sendEvents: delivers the events buildEvents built ('ready') from payloads with these request keys;
- * in batches; every other outcome is answered as it is. The runner builds once, then delivers (and retries) that.
+ * The second half of sendEvents: delivers, in batches, the events buildEvents built ('ready'), given each payload's
+ * request keys; every other outcome is answered as it is. The runner builds once, then delivers (and retries) that.
  */
 export async function deliverBuilt(
   request: RequestClient,
