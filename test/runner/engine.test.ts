@@ -182,6 +182,19 @@ function nestedValue(levels: number): unknown {
   return value
 }
 
+describe('what a prepared event keeps', () => {
+  it('its built event and its request keys, not its payload; its input only when onOutcome will be told of it', () => {
+    const order = { ...referenceOrderCompleted(), messageId: 'kept' }
+    const [without] = new Engine(config).prepare([order])
+    expect(Object.keys(without).sort()).toEqual(['pending', 'result', 'route'])
+    expect(Object.keys(without.pending ?? {}).sort()).toEqual(['built', 'requestKeys', 'route'])
+    expect(without.pending?.requestKeys).toEqual({ batch_size: 1000, test_event_code: undefined })
+    const [withInput] = new Engine(config, { onOutcome: () => undefined }).prepare([order])
+    expect(withInput.input).toBe(order)
+    expect(withInput.result).toEqual(without.result)
+  })
+})
+
 describe('Engine.send with an event that makes actions-core throw', () => {
   it('fails only that event (400, not retryable) and delivers its batch neighbours in requests without it', async () => {
     const sent: string[][] = []
