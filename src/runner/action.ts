@@ -2,7 +2,7 @@
  * The sendEvent action as the runner hosts it. Each event is mapped, cleaned of empty values and validated against
  * the action's fields as actions-core's executeBatch does it, then the valid payloads go through the destination's
  * one send path, whose typed outcomes the runner reads directly (no MultiStatus to encode and decode). That path in
- * two halves: `build` stops before the request (what `map` shows), `deliver` sends what `build` built; `send` is both.
+ * two halves: `build` stops before the request (what `map` shows), `deliver` sends what `build` built.
  * test/runner/action.test.ts holds every result and request body to Destination.executeBatch's.
  */
 import { createRequestClient, Destination, fieldsToJsonSchema } from '@segment/actions-core'
@@ -11,7 +11,7 @@ import { BodyBuffers } from '../lib/body-buffers'
 import destination from '../destinations/meta-pixel'
 import type { GraphOptions, Settings } from '../destinations/meta-pixel'
 import type { Payload } from '../destinations/meta-pixel/sendEvent/payload'
-import { buildEvents, deliverBuilt, sendEvents } from '../destinations/meta-pixel/sendEvent/send'
+import { buildEvents, deliverBuilt } from '../destinations/meta-pixel/sendEvent/send'
 import type { EventOutcome, RequestKeys, SentOutcome } from '../destinations/meta-pixel/sendEvent/send'
 import { withoutEmptyValues } from './empty-values'
 import type { EmptyValueSchema } from './empty-values'
@@ -95,10 +95,6 @@ export class HostedAction {
   /** The server events Meta would receive, or why each cannot be sent; nothing is sent. */
   build(payloads: Payload[]): EventOutcome[] {
     return buildEvents(this.settings, payloads)
-  }
-
-  send(payloads: Payload[]): Promise<SentOutcome[]> {
-    return sendEvents(this.request, this.settings, payloads, this.graph)
   }
 
   /** Delivers the events `build` built from payloads with these request keys, without building them again. */

@@ -18,10 +18,10 @@ import type { RunnerConfig } from './config'
 import { Preparer } from './prepare'
 import type { PendingDelivery, PreparedInput, PreparedInputs, Sources } from './prepare'
 import { RequestSlots } from './request-slots'
+import type { Route } from './routing'
 
 export type { EventResult } from './event-result'
 export type { PreparedInput, PreparedInputs, Sources } from './prepare'
-import type { Route } from './routing'
 
 export interface SendReport {
   results: EventResult[]

@@ -1,8 +1,8 @@
 /**
  * The runner's hosted action against the host path it replaces: the same events, mapping and settings through
- * actions-core's Destination.executeBatch and through HostedAction.prepare + send must make byte-identical
- * requests and give every event the same status, message and sent event. Meta's answers are scripted from the
- * request body, so both paths meet the same refusals, bisections and retries.
+ * actions-core's Destination.executeBatch and through HostedAction.prepare, build and deliver (the runner's path)
+ * must make byte-identical requests and give every event the same status, message and sent event. Meta's answers
+ * are scripted from the request body, so both paths meet the same refusals, bisections and retries.
  */
 import { Destination } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
@@ -73,7 +73,7 @@ async function throughHostedAction(mapping: JSONObject, events: SegmentEvent[]):
   const action = new HostedAction(settings, { graph: { graphUrl: HOSTED }, slots: new RequestSlots(4) })
   const prepared = action.prepare(mapping, events)
   const payloads = prepared.flatMap((item) => (item.ok ? [item.payload] : []))
-  const outcomes = await action.send(payloads)
+  const outcomes = await action.deliver(payloads, action.build(payloads))
   let next = 0
   return prepared.map((item): Answer => {
     if (!item.ok) return { status: 400, error: item.error }
