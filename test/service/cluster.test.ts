@@ -24,6 +24,18 @@ interface Served {
   waitFor(pattern: RegExp): Promise<void>
 }
 
+/** Runs the test with a config file for the sandbox and KEY, which it may rewrite while the service runs. */
+async function withConfigFile(test: (path: string) => Promise<void>): Promise<void> {
+  const dir = tempDir()
+  const path = dir.file('config.json')
+  writeFileSync(path, JSON.stringify({ pixelId: PIXEL_ID, writeKeys: [KEY] }))
+  try {
+    await test(path)
+  } finally {
+    dir.remove()
+  }
+}
+
 async function serveWithWorkers(workers: number): Promise<Served> {
   const serve = startCli(['serve', '--port', '0', '--workers', String(workers), '--write-key', KEY])
   const url = await serve.firstLine
@@ -187,10 +199,7 @@ describe('serve --workers: workers that cannot start', () => {
   }, 60_000)
 
   it('replaces a dead worker, and stops with exit 1 and the cause when its replacements keep failing', async () => {
-    const dir = tempDir()
-    const path = dir.file('config.json')
-    writeFileSync(path, JSON.stringify({ pixelId: PIXEL_ID, writeKeys: [KEY] }))
-    try {
+    await withConfigFile(async (path) => {
       const serve = startCli(['serve', '--port', '0', '--workers', '2', '--sandbox', '--config', path])
       await serve.firstLine
       const [victim, survivor] = [...serve.output().stderr.matchAll(/worker (\d+) listening/g)].map((m) => Number(m[1]))
@@ -212,16 +221,11 @@ describe('serve --workers: workers that cannot start', () => {
       expect(result.stderr).not.toContain(ACCESS_TOKEN)
       // The worker that still ran was drained before the primary exited.
       expect(isRunning(survivor)).toBe(false)
-    } finally {
-      dir.remove()
-    }
+    })
   }, 60_000)
 
   it('keeps the running workers when a rolling restart meets a worker that cannot start', async () => {
-    const dir = tempDir()
-    const path = dir.file('config.json')
-    writeFileSync(path, JSON.stringify({ pixelId: PIXEL_ID, writeKeys: [KEY] }))
-    try {
+    await withConfigFile(async (path) => {
       const serve = startCli(['serve', '--port', '0', '--workers', '2', '--sandbox', '--config', path])
       const url = await serve.firstLine
       writeFileSync(path, '{"pixelId": ')
@@ -240,8 +244,6 @@ describe('serve --workers: workers that cannot start', () => {
       )
       serve.child.kill('SIGTERM')
       expect((await serve.exited).code).toBe(0)
-    } finally {
-      dir.remove()
-    }
+    })
   }, 60_000)
 })
