@@ -6,36 +6,63 @@ import { BodyBuffers } from '../../src/lib/body-buffers'
 import { atFrozenTimeWithoutNetwork, EVENTS_PATH, GRAPH, settings } from '../helpers'
 
 describe('BodyBuffers', () => {
-  it('encodes the UTF-8 bytes exactly, and reuses a buffer only once it is released', () => {
+  const bytesOf = (body: Record<string, unknown>) => new BodyBuffers().encode(body).bytes
+
+  it.each([
+    ['an empty object', {}],
+    ['an empty array', { data: [] }],
+    ['non-ASCII text and a surrogate pair', { data: [{ name: 'Zoë 🛒', city: 'Zürich' }], agent: 'naïve' }],
+    [
+      'keys in their order, values JSON leaves out or writes as null',
+      { b: undefined, data: [1, undefined, () => 1, null], a: 'x', f: () => 1 }
+    ],
+    [
+      'arrays that are not the first key, nested arrays and escapes',
+      { note: 'a "quote" \\ and \n', data: [[1, [2]], { s: ['\u2028'] }], z: [] }
+    ],
+    ['a lone surrogate', { data: ['\ud83d'] }]
+  ])('writes exactly the UTF-8 bytes of JSON.stringify: %s', (_label, body) => {
+    expect(bytesOf(body).equals(Buffer.from(JSON.stringify(body)))).toBe(true)
+  })
+
+  it('grows past its first buffer for a body of many large multi-byte elements, copying what it wrote', () => {
+    const data = Array.from({ length: 400 }, (_, index) => ({ index, text: `€${index}`.repeat(2_000) }))
+    const body = { data, partner_agent: 'p' }
+    const bytes = bytesOf(body)
+    expect(bytes.length).toBeGreaterThan(1 << 20)
+    expect(bytes.equals(Buffer.from(JSON.stringify(body)))).toBe(true)
+  })
+
+  it('reuses a buffer only once it is released, and the largest free one first', () => {
     const buffers = new BodyBuffers()
-    const first = buffers.encode('{"name":"Zoë 🛒"}')
-    expect(first.bytes.toString()).toBe('{"name":"Zoë 🛒"}')
-    expect(first.bytes.length).toBe(Buffer.byteLength('{"name":"Zoë 🛒"}'))
-    const second = buffers.encode('{"b":2}')
+    const first = buffers.encode({ name: 'a' })
+    const second = buffers.encode({ b: 2 })
     expect(second.bytes.buffer).not.toBe(first.bytes.buffer)
     first.release()
     first.release()
-    const third = buffers.encode('{"c":3}')
+    const third = buffers.encode({ c: 3 })
     expect(third.bytes.buffer).toBe(first.bytes.buffer)
     expect(third.bytes.toString()).toBe('{"c":3}')
-    expect(buffers.encode('{"d":4}').bytes.buffer).not.toBe(first.bytes.buffer)
+    expect(buffers.encode({ d: 4 }).bytes.buffer).not.toBe(first.bytes.buffer)
+
+    const large = buffers.encode({ data: ['y'.repeat(1 << 20)] })
+    large.release()
+    second.release()
+    expect(buffers.encode({ e: 5 }).bytes.buffer).toBe(large.bytes.buffer)
+    expect(buffers.encode({ f: 6 }).bytes.buffer).toBe(second.bytes.buffer)
   })
 
-  it('takes a new buffer for a body larger than any free one; keeps at most `keep` and none over `maxBytes`', () => {
+  it('keeps at most `keep` free buffers and none over `maxBytes`', () => {
     const buffers = new BodyBuffers(1, 2 << 20)
-    const small = buffers.encode('x')
-    small.release()
-    const large = buffers.encode('y'.repeat(3 << 20))
-    expect(large.bytes.buffer).not.toBe(small.bytes.buffer)
-    expect(large.bytes.length).toBe(3 << 20)
-    large.release()
-    expect(buffers.encode('z'.repeat(3 << 20)).bytes.buffer).not.toBe(large.bytes.buffer)
-    const [a, b] = [buffers.encode('a'), buffers.encode('b')]
-    expect(a.bytes.buffer).toBe(small.bytes.buffer)
+    const huge = buffers.encode({ data: ['z'.repeat(1 << 20)] })
+    expect(huge.bytes.buffer.byteLength).toBeGreaterThan(2 << 20)
+    huge.release()
+    const [a, b] = [buffers.encode({ a: 1 }), buffers.encode({ b: 1 })]
+    expect([a.bytes.buffer, b.bytes.buffer]).not.toContain(huge.bytes.buffer)
     a.release()
     b.release()
-    expect(buffers.encode('c').bytes.buffer).toBe(a.bytes.buffer)
-    expect(buffers.encode('d').bytes.buffer).not.toBe(b.bytes.buffer)
+    expect(buffers.encode({ c: 1 }).bytes.buffer).toBe(a.bytes.buffer)
+    expect(buffers.encode({ d: 1 }).bytes.buffer).not.toBe(b.bytes.buffer)
   })
 })
 
@@ -44,8 +71,9 @@ describe('request bodies in reused buffers', () => {
 
   class RecordingBuffers extends BodyBuffers {
     readonly released: string[] = []
-    override encode(text: string) {
-      const encoded = super.encode(text)
+    override encode(body: Record<string, unknown>) {
+      const encoded = super.encode(body)
+      const text = encoded.bytes.toString()
       return { bytes: encoded.bytes, release: () => (this.released.push(text), encoded.release()) }
     }
   }

@@ -88,11 +88,10 @@ async function postEvents(
   let status = 0
   try {
     // A string body, not `json`: actions-core deep-merges request options, which would copy all 1,000 events.
-    const text = JSON.stringify(body)
-    const encoded = graph.bodyBuffers?.encode(text)
+    const encoded = graph.bodyBuffers?.encode(body)
     const response = await request(url, {
       method: 'POST',
-      body: encoded?.bytes ?? text,
+      body: encoded?.bytes ?? JSON.stringify(body),
       headers: { 'content-type': 'application/json' },
       throwHttpErrors: false
     })
