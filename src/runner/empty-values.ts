@@ -18,25 +18,39 @@ function allows(schema: EmptyValueSchema, type: string): boolean {
   return schema.type === type || (Array.isArray(schema.type) && schema.type.includes(type))
 }
 
-// A new object built key by key (no spread copy and `delete`, which leave V8 a slow dictionary object); an own
-// `__proto__` key, which plain assignment would turn into a prototype, is defined as the own key it was.
-function withoutEmptyProperties(value: Record<string, unknown>, properties: Record<string, EmptyValueSchema>) {
-  const kept: Record<string, unknown> = {}
-  for (const key of Object.keys(value)) {
-    const cleaned = withoutEmptyValues(value[key], properties[key])
-    if (cleaned === undefined) continue
-    if (key === '__proto__')
-      Object.defineProperty(kept, key, { value: cleaned, enumerable: true, writable: true, configurable: true })
-    else kept[key] = cleaned
-  }
-  return kept
+// An own `__proto__` key, which plain assignment would turn into a prototype, is defined as the own key it was.
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  else target[key] = value
 }
+
+// A plain object itself while nothing in it changes (most payloads have nothing to drop); from the first change on,
+// or for any other prototype (actions-core's copy is a plain object), a new object built key by key (no spread copy
+// and `delete`, which leave V8 a slow dictionary object).
+function withoutEmptyProperties(value: Record<string, unknown>, properties: Record<string, EmptyValueSchema>) {
+  let kept: Record<string, unknown> | undefined = Object.getPrototypeOf(value) === Object.prototype ? undefined : {}
+  const keys = Object.keys(value)
+  keys.forEach((key, index) => {
+    const cleaned = withoutEmptyValues(value[key], properties[key])
+    if (kept === undefined) {
+      if (cleaned !== undefined && Object.is(cleaned, value[key])) return
+      kept = {}
+      for (const earlier of keys.slice(0, index)) setOwn(kept, earlier, value[earlier])
+    }
+    if (cleaned !== undefined) setOwn(kept, key, cleaned)
+  })
+  return kept ?? value
+}
+
+const keptItem = (items: EmptyValueSchema) => (item: unknown) => withoutEmptyValues(item, items) !== undefined
 
 export function withoutEmptyValues(value: unknown, schema: EmptyValueSchema = {}): unknown {
   if (!schema.type && !schema.enum) return value
   if (Array.isArray(value)) {
     const items = schema.items
-    return items ? value.filter((item) => withoutEmptyValues(item, items) !== undefined) : value
+    if (!items || value.every(keptItem(items))) return value
+    return value.filter(keptItem(items))
   }
   if (typeof value === 'object' && value !== null && isObject(value)) {
     const properties = schema.properties

@@ -76,6 +76,25 @@ describe('withoutEmptyValues, against actions-core removeEmptyValues', () => {
     )
   })
 
+  it('hands back a plain object or an array with nothing to drop as it is, and copies only what changes', () => {
+    const rules: EmptyValueSchema = {
+      type: 'object',
+      properties: {
+        user: { type: 'object', properties: { email: { type: 'string' } } },
+        list: { type: 'array', items: { type: 'number' } },
+        count: { type: 'number' }
+      }
+    }
+    const user = { email: 'a@example.com' }
+    const list = [1, 2]
+    const whole = { user, list, count: 1 }
+    expect(withoutEmptyValues(whole, rules)).toBe(whole)
+    const changed = withoutEmptyValues({ user, list, count: '' }, rules) as Record<string, unknown>
+    expect(changed).toEqual({ user, list })
+    expect(changed.user).toBe(user)
+    expect(changed.list).toBe(list)
+  })
+
   it('drops a null or an empty string the field does not allow, and keeps array items as they were', () => {
     const rules: EmptyValueSchema = {
       type: 'object',
