@@ -60,7 +60,12 @@ export async function runBulk(
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
   const slots = new RequestSlots(concurrency)
   // Settings the destination rejects are a usage error, found on the main thread before any worker starts.
-  const engine = createEngine(config, { retry: options.retry, graphUrl: options.graphUrl, slots })
+  const engine = createEngine(config, {
+    retry: options.retry,
+    graphUrl: options.graphUrl,
+    slots,
+    encodeEvents: mode === 'send'
+  })
   const reads = readInputs(await openInput(file))
   const chunk = { mode, source: options.source, stampReceiptTime: true }
   const processor: ChunkProcessor =

@@ -33,8 +33,8 @@ export function outcomeOf(result: EventResult, input: unknown, now: number): Run
   const base = { receivedAt: now, ...inputSummary(input), ...(diagnostics?.length && { diagnostics }) }
   if ('skipped' in result) return { ...base, status: 'skipped', reason: result.skipped }
   if ('event' in result) {
-    const event = result.event as unknown as Record<string, unknown>
-    return { ...base, status: 'delivered', eventName: text(event.event_name), eventId: text(event.event_id) }
+    const { event_name, event_id } = result.event
+    return { ...base, status: 'delivered', eventName: text(event_name), eventId: text(event_id) }
   }
   return {
     ...base,

@@ -1,5 +1,6 @@
 /** Runs one fixture through the runner's Engine, the same definition and actions-core pipeline a host uses. */
 import { parseEventMap } from '../lib/amplitude'
+import { serverEventOf } from '../lib/capi-event'
 import type { Settings } from '../destinations/meta-pixel'
 import { Engine } from '../runner/engine'
 import type { EventResult } from '../runner/engine'
@@ -81,7 +82,7 @@ export function checkResult(result: EventResult | undefined, expectation: Result
   }
   if (expectation.event !== undefined) {
     if (!('event' in result)) return `expected an event but ${got()}`
-    const difference = firstDifference(result.event, expectation.event, '$.event')
+    const difference = firstDifference(serverEventOf(result.event), expectation.event, '$.event')
     if (difference) return difference
   }
   if (expectation.status !== undefined) {

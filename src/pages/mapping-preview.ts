@@ -1,4 +1,5 @@
 import { mapLine } from '../cli/results'
+import { serverEventOf } from '../lib/capi-event'
 import { isRecord } from '../lib/is-record'
 import { dryRunConfigOf } from '../runner/config'
 import type { RunnerConfig } from '../runner/config'
@@ -103,7 +104,7 @@ export async function previewMapping(request: PreviewRequest, now: Date = new Da
   // Prepared, not only mapped: the route that mapping took names the preset, so the input is routed once.
   const [{ result, route }] = engine.prepare([input], [ingested.source])
   const line = JSON.parse(mapLine(result)) as Record<string, unknown>
-  const event = 'event' in result ? (result.event as unknown as Record<string, unknown>) : undefined
+  const event = 'event' in result ? (serverEventOf(result.event) as unknown as Record<string, unknown>) : undefined
   const diagnostics = (result as { diagnostics?: PreviewResult['diagnostics'] }).diagnostics ?? []
   return {
     line,

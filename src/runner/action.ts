@@ -13,6 +13,7 @@ import type { GraphOptions, Settings } from '../destinations/meta-pixel'
 import type { Payload } from '../destinations/meta-pixel/sendEvent/payload'
 import { buildEvents, deliverBuilt } from '../destinations/meta-pixel/sendEvent/send'
 import type { EventOutcome, RequestKeys, SentOutcome } from '../destinations/meta-pixel/sendEvent/send'
+import type { SendableEvent } from '../lib/capi-event'
 import { withoutEmptyValues } from './empty-values'
 import type { EmptyValueSchema } from './empty-values'
 import { compileMapping } from './mapping'
@@ -98,7 +99,7 @@ export class HostedAction {
   }
 
   /** Delivers the events `build` built from payloads with these request keys, without building them again. */
-  deliver(payloads: RequestKeys[], built: EventOutcome[]): Promise<SentOutcome[]> {
+  deliver<E extends SendableEvent>(payloads: RequestKeys[], built: EventOutcome<E>[]): Promise<SentOutcome<E>[]> {
     return deliverBuilt(this.request, this.settings, payloads, built, this.graph)
   }
 

@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { MetaRequestObserver } from '../destinations/meta-pixel'
 import type { EventOutcome } from '../destinations/meta-pixel/sendEvent/send'
+import type { SendableEvent } from '../lib/capi-event'
 import { MAX_EVENTS_PER_REQUEST } from '../lib/capi-event'
 import { forEachConcurrently } from '../lib/concurrency'
 import { groupBy } from '../lib/group-by'
@@ -48,6 +49,11 @@ export interface EngineOptions {
   onOutcome?: (result: EventResult, input: unknown) => void
   /** Timeout of each request to Meta (actions-core's default is 10 s); the ingest service fits it in its budget. */
   requestTimeoutMs?: number
+  /**
+   * Hold built events as their JSON text: results then carry an EncodedEvent, which names the event and writes it
+   * back only through JSON. For a run that sends many events and reports them by name.
+   */
+  encodeEvents?: boolean
 }
 
 /** Requests to Meta in flight at once. */
@@ -103,7 +109,10 @@ export class Engine {
       slots,
       requestTimeoutMs: options.requestTimeoutMs
     })
-    this.preparer = new Preparer(config, this.action, { keepInputs: options.onOutcome !== undefined })
+    this.preparer = new Preparer(config, this.action, {
+      keepInputs: options.onOutcome !== undefined,
+      encodeEvents: options.encodeEvents ?? false
+    })
   }
 
   /** Maps every input to the server event Meta would receive: the send path, stopped before the request. */
@@ -185,7 +194,7 @@ export class Engine {
   }
 
   // The send path answers for every event and never throws; should it, each event says so instead of vanishing.
-  private async sendOrFail(pending: PendingEvent[]): Promise<EventOutcome[] | Error> {
+  private async sendOrFail(pending: PendingEvent[]): Promise<EventOutcome<SendableEvent>[] | Error> {
     try {
       return await this.action.deliver(
         pending.map((item) => item.requestKeys),

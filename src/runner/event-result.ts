@@ -1,10 +1,13 @@
 /** The runner's answer for one input, and how the destination's typed outcomes become one. */
 import type { EventOutcome } from '../destinations/meta-pixel/sendEvent/send'
-import type { Diagnostic, ServerEvent } from '../lib/capi-event'
+import type { Diagnostic, SendableEvent } from '../lib/capi-event'
 
-/** diagnostics: what was left out of the event and why, present only when something was. */
+/**
+ * diagnostics: what was left out of the event and why, present only when something was. The event is text
+ * (EncodedEvent) only from an engine told to encode its events; otherwise it is the server event's objects.
+ */
 export type EventResult =
-  | { index: number; status: 200; event: ServerEvent; diagnostics?: Diagnostic[] }
+  | { index: number; status: 200; event: SendableEvent; diagnostics?: Diagnostic[] }
   | { index: number; status: number; error: string; retryable: boolean; diagnostics?: Diagnostic[] }
   | { index: number; skipped: string }
 
@@ -17,7 +20,7 @@ export function failure(index: number, error: Error): EventResult {
 }
 
 /** What the destination's send path said of one event, as the runner reports it. */
-export function resultOf(index: number, outcome: EventOutcome): EventResult {
+export function resultOf(index: number, outcome: EventOutcome<SendableEvent>): EventResult {
   switch (outcome.kind) {
     case 'delivered':
     case 'ready':

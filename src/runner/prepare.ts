@@ -4,6 +4,8 @@
  */
 import type { EventOutcome, RequestKeys } from '../destinations/meta-pixel/sendEvent/send'
 import type { Payload } from '../destinations/meta-pixel/sendEvent/payload'
+import { EncodedEvent } from '../lib/capi-event'
+import type { SendableEvent } from '../lib/capi-event'
 import type { HostedAction } from './action'
 import type { RunnerConfig } from './config'
 import { failure, resultOf } from './event-result'
@@ -17,7 +19,7 @@ import type { Route } from './routing'
 export interface PendingDelivery {
   route: Route
   requestKeys: RequestKeys
-  built: Extract<EventOutcome, { kind: 'ready' }>
+  built: Extract<EventOutcome<SendableEvent>, { kind: 'ready' }>
 }
 
 export interface PreparedInput {
@@ -43,6 +45,8 @@ export type Sources = InputSource | readonly ReadAs[]
 export interface PreparerOptions {
   /** Keep each input with its preparation (for onOutcome); otherwise it is let go as soon as it is built. */
   keepInputs: boolean
+  /** Hold each built event as its JSON text (EncodedEvent), for runs that send and report events by name. */
+  encodeEvents: boolean
 }
 
 /**
@@ -80,7 +84,8 @@ export class Preparer {
     if (!answer.ok) return { result: { index, status: 400, error: answer.error, retryable: false }, route: route.name }
     const outcome = this.buildOrFail(answer.payload)
     if (outcome instanceof Error) return { result: failure(index, outcome), route: route.name }
-    return builtInput(index, route, answer.payload, outcome)
+    const built = this.options.encodeEvents && outcome.kind === 'ready' ? encoded(outcome) : outcome
+    return builtInput(index, route, answer.payload, built)
   }
 
   // Building answers for every event and never throws; should it, the event says so (retryable, as a send would).
@@ -93,8 +98,17 @@ export class Preparer {
   }
 }
 
+function encoded(outcome: Extract<EventOutcome, { kind: 'ready' }>): EventOutcome<EncodedEvent> {
+  return { ...outcome, event: new EncodedEvent(outcome.event) }
+}
+
 /** A built event waits for delivery; one the build refused has its final result. */
-function builtInput(index: number, route: Route, payload: Payload, outcome: EventOutcome): PreparedInput {
+function builtInput(
+  index: number,
+  route: Route,
+  payload: Payload,
+  outcome: EventOutcome<SendableEvent>
+): PreparedInput {
   const result = resultOf(index, outcome)
   if (outcome.kind !== 'ready') return { result, route: route.name }
   const requestKeys = { batch_size: payload.batch_size, test_event_code: payload.test_event_code }

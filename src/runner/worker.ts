@@ -18,7 +18,9 @@ function serve(): void {
   const engine = new Engine(setup.config, {
     retry: setup.retry,
     graphUrl: setup.graphUrl,
-    slots: new RequestSlots(setup.concurrency, setup.slots)
+    slots: new RequestSlots(setup.concurrency, setup.slots),
+    // A send run reports delivered events by name (see processChunk), so its events are held as text.
+    encodeEvents: setup.chunk.mode === 'send'
   })
   port.on('message', ({ id, chunk }: ChunkRequest) => {
     processChunk(engine, chunk, setup.chunk).then(

@@ -9,6 +9,7 @@ import { isIP } from 'node:net'
 import fc from 'fast-check'
 import { startRecordingGraph, type RecordingGraph } from '../../src/conformance/graph'
 import type { MetaResponse } from '../../src/conformance/fixture'
+import { serverEventOf } from '../../src/lib/capi-event'
 import { Engine } from '../../src/runner/engine'
 import type { EventResult } from '../../src/runner/engine'
 import type { InputSource } from '../../src/runner/input'
@@ -54,7 +55,7 @@ function resultProblem(result: EventResult | undefined, index: number): string |
     return typeof result.skipped === 'string' ? undefined : `result ${index}: skipped is not text`
   if ('event' in result) {
     if ((result.status as number) !== 200) return `result ${index}: an event with status ${String(result.status)}`
-    const problem = userDataProblem(result.event.user_data as unknown as Record<string, unknown>)
+    const problem = userDataProblem(serverEventOf(result.event).user_data as unknown as Record<string, unknown>)
     return problem && `result ${index}: ${problem}`
   }
   if (typeof result.status !== 'number' || result.status < 400) return `result ${index}: error status ${result.status}`

@@ -3,6 +3,7 @@ import nock from 'nock'
 import type { Payload } from '../../src/destinations/meta-pixel/sendEvent/payload'
 import { sendEvents } from '../../src/destinations/meta-pixel/sendEvent/send'
 import { BodyBuffers } from '../../src/lib/body-buffers'
+import { JsonText } from '../../src/lib/json-text'
 import { atFrozenTimeWithoutNetwork, EVENTS_PATH, GRAPH, settings } from '../helpers'
 
 describe('BodyBuffers', () => {
@@ -23,6 +24,20 @@ describe('BodyBuffers', () => {
     ['a lone surrogate', { data: ['\ud83d'] }]
   ])('writes exactly the UTF-8 bytes of JSON.stringify: %s', (_label, body) => {
     expect(bytesOf(body).equals(Buffer.from(JSON.stringify(body)))).toBe(true)
+  })
+
+  it('writes an element given as JsonText as its text, as JSON.stringify writes the value it stands for', () => {
+    const events = [{ event_name: 'Purchase', custom_data: { value: 9.5, note: 'Zoë 🛒' } }, { event_name: 'Lead' }]
+    const body = { data: [new JsonText(JSON.stringify(events[0])), events[1]], partner_agent: 'p' }
+    const expected = JSON.stringify({ data: events, partner_agent: 'p' })
+    const readBack = jest.spyOn(JsonText.prototype, 'toJSON')
+    try {
+      expect(bytesOf(body).toString()).toBe(expected)
+      expect(readBack).not.toHaveBeenCalled()
+    } finally {
+      readBack.mockRestore()
+    }
+    expect(JSON.stringify(body)).toBe(expected)
   })
 
   it('grows past its first buffer for a body of many large multi-byte elements, copying what it wrote', () => {

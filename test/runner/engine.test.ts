@@ -1,4 +1,5 @@
 import nock from 'nock'
+import { EncodedEvent, serverEventOf } from '../../src/lib/capi-event'
 import * as capiEventBuild from '../../src/lib/capi-event/build'
 import { Engine } from '../../src/runner/engine'
 import type { RunnerConfig } from '../../src/runner/config'
@@ -172,6 +173,41 @@ describe('Engine.prepare and Engine.deliver', () => {
     } finally {
       built.mockRestore()
     }
+  })
+})
+
+describe('an engine that encodes its events', () => {
+  it('holds each built event as its JSON text, sends the same requests and names the same events', async () => {
+    const bodies: string[] = []
+    nock(GRAPH)
+      .post(EVENTS_PATH)
+      .times(2)
+      .reply(200, (_uri, body) => {
+        bodies.push(JSON.stringify(body))
+        return { events_received: 2 }
+      })
+    const inputs = [...orders(2), 'not an event']
+    const plain = new Engine(config, { sleep: noSleep })
+    const encoding = new Engine(config, { sleep: noSleep, encodeEvents: true })
+    const [asObjects] = plain.prepare(inputs)
+    const prepared = encoding.prepare(inputs)
+    const held = prepared[0].pending?.built.event
+    expect(held).toBeInstanceOf(EncodedEvent)
+    expect((held as EncodedEvent).json).toBe(JSON.stringify(asObjects.pending?.built.event))
+
+    const plainReport = await plain.deliver(plain.prepare(inputs))
+    const encodedReport = await encoding.deliver(prepared)
+
+    expect(bodies).toHaveLength(2)
+    expect(bodies[1]).toBe(bodies[0])
+    expect(encodedReport.results[0]).toMatchObject({
+      status: 200,
+      event: { event_name: 'Purchase', event_id: 'order-0' }
+    })
+    const readBack = encodedReport.results.map((result) =>
+      'event' in result ? { ...result, event: serverEventOf(result.event) } : result
+    )
+    expect(readBack).toEqual(plainReport.results)
   })
 })
 

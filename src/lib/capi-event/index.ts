@@ -1,4 +1,6 @@
 export { buildServerEvent } from './build'
+export { EncodedEvent, serverEventOf } from './encoded-event'
+export type { SendableEvent } from './encoded-event'
 export { parseEventTimeMs } from './event-time'
 export { normaliseCurrency } from './currency'
 export * from '../contract/meta-constants'

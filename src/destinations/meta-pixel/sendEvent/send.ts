@@ -11,7 +11,7 @@ import {
 } from '@segment/actions-core'
 import type { JSONLikeObject, ModifiedResponse, RequestClient } from '@segment/actions-core'
 import { buildServerEvent, MAX_EVENTS_PER_REQUEST } from '../../../lib/capi-event'
-import type { BuildOptions, Diagnostic, ServerEvent } from '../../../lib/capi-event'
+import type { BuildOptions, Diagnostic, SendableEvent, ServerEvent } from '../../../lib/capi-event'
 import { deliver } from '../../../lib/delivery'
 import { groupBy } from '../../../lib/group-by'
 import type { SendOutcome } from '../../../lib/delivery'
@@ -23,23 +23,26 @@ import type { GraphOptions } from '../observer'
 import type { Settings } from '../settings'
 import type { Payload } from './payload'
 
-/** What became of one event: delivered, refused by our own checks, or refused by Meta. */
-/** diagnostics: what was left out of an event that still went, and why (never the values). */
-export type EventOutcome =
-  | { kind: 'delivered'; event: ServerEvent; diagnostics: Diagnostic[]; fbtraceId?: string }
-  | { kind: 'ready'; event: ServerEvent; diagnostics: Diagnostic[] }
+/**
+ * What became of one event: delivered, refused by our own checks, or refused by Meta. diagnostics: what was left
+ * out of an event that still went, and why (never the values). A host's events are objects; the runner may hold
+ * them as text (EncodedEvent).
+ */
+export type EventOutcome<E extends SendableEvent = ServerEvent> =
+  | { kind: 'delivered'; event: E; diagnostics: Diagnostic[]; fbtraceId?: string }
+  | { kind: 'ready'; event: E; diagnostics: Diagnostic[] }
   | { kind: 'invalid'; message: string }
-  | { kind: 'failed'; event: ServerEvent; diagnostics: Diagnostic[]; error: ClassifiedError }
+  | { kind: 'failed'; event: E; diagnostics: Diagnostic[]; error: ClassifiedError }
 
 /** What sending leaves: every event delivered, refused by us or refused by Meta. */
-export type SentOutcome = Exclude<EventOutcome, { kind: 'ready' }>
+export type SentOutcome<E extends SendableEvent = ServerEvent> = Exclude<EventOutcome<E>, { kind: 'ready' }>
 
 /** A payload's request-level keys: all delivering needs of it once its event is built. */
 export type RequestKeys = Pick<Payload, 'batch_size' | 'test_event_code'>
 
-interface PendingEvent {
+interface PendingEvent<E extends SendableEvent> {
   index: number
-  event: ServerEvent
+  event: E
   diagnostics: Diagnostic[]
 }
 
@@ -63,7 +66,11 @@ function batchSizeOf(payloads: RequestKeys[]): number {
 }
 
 // test_event_code is a request-level key, so events that carry different codes go in different requests.
-function groupByTestEventCode(payloads: RequestKeys[], events: PendingEvent[], settings: Settings) {
+function groupByTestEventCode<E extends SendableEvent>(
+  payloads: RequestKeys[],
+  events: PendingEvent<E>[],
+  settings: Settings
+) {
   return groupBy(events, (pending) => payloads[pending.index].test_event_code || settings.testEventCode || undefined)
 }
 
@@ -80,7 +87,7 @@ async function postEvents(
   request: RequestClient,
   settings: Settings,
   url: string,
-  body: { data: ServerEvent[] } & Record<string, unknown>,
+  body: { data: SendableEvent[] } & Record<string, unknown>,
   graph: GraphOptions
 ): Promise<SendOutcome> {
   const context = { pixelId: settings.pixelId, secrets: [settings.accessToken] }
@@ -127,12 +134,12 @@ interface GroupRequest {
   graph: GraphOptions
 }
 
-async function deliverGroup(
+async function deliverGroup<E extends SendableEvent>(
   request: RequestClient,
   settings: Settings,
-  group: PendingEvent[],
+  group: PendingEvent<E>[],
   { testEventCode, batchSize, graph }: GroupRequest,
-  outcomes: EventOutcome[]
+  outcomes: EventOutcome<E>[]
 ): Promise<void> {
   const url = eventsUrlOrError(settings, graph)
   if (typeof url !== 'string') {
@@ -193,13 +200,13 @@ export async function sendEvents(
  * The second half of sendEvents: delivers, in batches, the events buildEvents built ('ready'), given each payload's
  * request keys; every other outcome is answered as it is. The runner builds once, then delivers (and retries) that.
  */
-export async function deliverBuilt(
+export async function deliverBuilt<E extends SendableEvent>(
   request: RequestClient,
   settings: Settings,
   payloads: RequestKeys[],
-  built: EventOutcome[],
+  built: EventOutcome<E>[],
   graph: GraphOptions = {}
-): Promise<SentOutcome[]> {
+): Promise<SentOutcome<E>[]> {
   const outcomes = built.slice()
   const pending = outcomes.flatMap((outcome, index) =>
     outcome.kind === 'ready' ? [{ index, event: outcome.event, diagnostics: outcome.diagnostics }] : []
@@ -209,7 +216,7 @@ export async function deliverBuilt(
     await deliverGroup(request, settings, group, { testEventCode, batchSize, graph }, outcomes)
   }
   // deliver() answers for every event it was given, so no event is still merely 'ready'.
-  return outcomes as SentOutcome[]
+  return outcomes as SentOutcome<E>[]
 }
 
 function errorBody(error: ClassifiedError): JSONLikeObject {
