@@ -10,7 +10,8 @@ import {
   referenceOrderCompleted,
   referenceRequestBody,
   settings,
-  atFrozenTimeWithoutNetwork
+  atFrozenTimeWithoutNetwork,
+  invalidParameterBody
 } from '../helpers'
 
 const config: RunnerConfig = { settings, amplitudeEventMap: {} }
@@ -176,38 +177,58 @@ describe('Engine.prepare and Engine.deliver', () => {
   })
 })
 
-describe('an engine that encodes its events', () => {
-  it('holds each built event as its JSON text, sends the same requests and names the same events', async () => {
-    const bodies: string[] = []
-    nock(GRAPH)
-      .post(EVENTS_PATH)
-      .times(2)
-      .reply(200, (_uri, body) => {
-        bodies.push(JSON.stringify(body))
-        return { events_received: 2 }
-      })
-    const inputs = [...orders(2), 'not an event']
-    const plain = new Engine(config, { sleep: noSleep })
-    const encoding = new Engine(config, { sleep: noSleep, encodeEvents: true })
-    const [asObjects] = plain.prepare(inputs)
-    const prepared = encoding.prepare(inputs)
-    const held = prepared[0].pending?.built.event
-    expect(held).toBeInstanceOf(EncodedEvent)
-    expect((held as EncodedEvent).json).toBe(JSON.stringify(asObjects.pending?.built.event))
-
-    const plainReport = await plain.deliver(plain.prepare(inputs))
-    const encodedReport = await encoding.deliver(prepared)
-
-    expect(bodies).toHaveLength(2)
-    expect(bodies[1]).toBe(bodies[0])
-    expect(encodedReport.results[0]).toMatchObject({
-      status: 200,
-      event: { event_name: 'Purchase', event_id: 'order-0' }
+/** Meta refusing an event whose value is over 900 by its position, and answering the first other request 503. */
+function scriptedMeta(bodies: string[]): void {
+  let answered = 0
+  nock.cleanAll()
+  nock(GRAPH)
+    .persist()
+    .post(EVENTS_PATH)
+    .reply((_uri, body) => {
+      bodies.push(JSON.stringify(body))
+      const data = (body as { data: { custom_data?: { value?: number } }[] }).data
+      const refused = data.findIndex((event) => (event.custom_data?.value ?? 0) > 900)
+      if (refused >= 0)
+        return [400, invalidParameterBody(`The parameter $['data'][${refused}]['custom_data']['value'] is too large.`)]
+      if (answered++ === 0) return [503, { error: { message: 'Service unavailable', code: 2, is_transient: true } }]
+      return [200, { events_received: data.length }]
     })
-    const readBack = encodedReport.results.map((result) =>
+}
+
+describe('an engine that encodes its events', () => {
+  const tooLarge = (index: number) => {
+    const order = orders(index + 1)[index]
+    return { ...order, properties: { ...order.properties, revenue: 950 } }
+  }
+  const inputs = [...orders(2), tooLarge(2), 'not an event', orders(4)[3]]
+
+  it('holds each built event as its JSON text', () => {
+    const [asObjects] = new Engine(config).prepare(inputs)
+    const held = new Engine(config, { encodeEvents: true }).prepare(inputs)[0].pending?.built.event
+    expect(held).toBeInstanceOf(EncodedEvent)
+    expect(held).toMatchObject({ event_name: 'Purchase', event_id: 'order-0' })
+    expect((held as EncodedEvent).json).toBe(JSON.stringify(asObjects.pending?.built.event))
+  })
+
+  it('sends the same requests as one that holds objects, through a refused event and a retry, with the same results', async () => {
+    const plainBodies: string[] = []
+    scriptedMeta(plainBodies)
+    const plain = await new Engine(config, { sleep: noSleep }).send(inputs)
+    const encodedBodies: string[] = []
+    scriptedMeta(encodedBodies)
+    const encoded = await new Engine(config, { sleep: noSleep, encodeEvents: true }).send(inputs)
+
+    expect(plainBodies.map((body) => (JSON.parse(body) as { data: unknown[] }).data.length)).toEqual([4, 3, 3])
+    expect(encodedBodies).toEqual(plainBodies)
+    expect(encoded.requests).toBe(plain.requests)
+    expect(encoded.results.map((result) => ('status' in result ? result.status : result))).toEqual([
+      200, 200, 400, 400, 200
+    ])
+    expect(encoded.results[2]).toMatchObject({ error: expect.stringContaining('is too large') })
+    const readBack = encoded.results.map((result) =>
       'event' in result ? { ...result, event: serverEventOf(result.event) } : result
     )
-    expect(readBack).toEqual(plainReport.results)
+    expect(readBack).toEqual(plain.results)
   })
 })
 
