@@ -94,7 +94,7 @@ async function postEvents(
   const startedAt = performance.now()
   let status = 0
   try {
-    // A string body, not `json`: actions-core deep-merges request options, which would copy all 1,000 events.
+    // Bytes or a string, not `json`: actions-core deep-merges request options, which would copy all 1,000 events.
     const encoded = graph.bodyBuffers?.encode(body)
     const response = await request(url, {
       method: 'POST',
