@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
 import type { RetryPolicy } from '../runner/backoff'
+import { encodesEvents } from '../runner/chunk'
 import type { RunMode, StreamResult } from '../runner/chunk'
 import type { RunnerConfig } from '../runner/config'
 import { DEFAULT_CONCURRENCY } from '../runner/engine'
@@ -64,7 +65,7 @@ export async function runBulk(
     retry: options.retry,
     graphUrl: options.graphUrl,
     slots,
-    encodeEvents: mode === 'send'
+    encodeEvents: encodesEvents(mode)
   })
   const reads = readInputs(await openInput(file))
   const chunk = { mode, source: options.source, stampReceiptTime: true }

@@ -69,6 +69,11 @@ export interface ChunkOutcome {
 
 export type RunMode = 'map' | 'send'
 
+/** A send run reports delivered events by name (see processChunk), so its engine holds built events as text. */
+export function encodesEvents(mode: RunMode): boolean {
+  return mode === 'send'
+}
+
 export interface ChunkOptions {
   mode: RunMode
   source: InputSource

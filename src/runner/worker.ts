@@ -1,6 +1,6 @@
 /** A worker thread of a streamed run: its own engine, the run's shared request slots, chunks in and outcomes out. */
 import { parentPort, workerData } from 'node:worker_threads'
-import { processChunk } from './chunk'
+import { encodesEvents, processChunk } from './chunk'
 import type { InputChunk } from './chunk'
 import { Engine } from './engine'
 import { RequestSlots } from './request-slots'
@@ -19,8 +19,7 @@ function serve(): void {
     retry: setup.retry,
     graphUrl: setup.graphUrl,
     slots: new RequestSlots(setup.concurrency, setup.slots),
-    // A send run reports delivered events by name (see processChunk), so its events are held as text.
-    encodeEvents: setup.chunk.mode === 'send'
+    encodeEvents: encodesEvents(setup.chunk.mode)
   })
   port.on('message', ({ id, chunk }: ChunkRequest) => {
     processChunk(engine, chunk, setup.chunk).then(
